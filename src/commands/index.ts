@@ -1,0 +1,24 @@
+import { Dispatcher } from './dispatcher.js';
+import { expireCommands } from './expire-commands.js';
+import { keyCommands } from './keys.js';
+import { serverCommands } from './server.js';
+import { stringCommands } from './strings.js';
+import { Table } from './table.js';
+import type { CommandSpec, ServerServices } from './types.js';
+import type { Store } from '../store/store.js';
+
+/** Every family file contributes its specs here; nothing else lists commands. */
+export function allCommandSpecs(): CommandSpec[] {
+  return [...stringCommands, ...keyCommands, ...expireCommands, ...serverCommands];
+}
+
+export function buildCommandTable(extra: readonly CommandSpec[] = []): Table {
+  return new Table([...allCommandSpecs(), ...extra]);
+}
+
+export function createDispatcher(store: Store, server: ServerServices, extra: readonly CommandSpec[] = []): Dispatcher {
+  return new Dispatcher(buildCommandTable(extra), store, server);
+}
+
+export { Dispatcher } from './dispatcher.js';
+export type { ClientSession, ServerServices, Persistence, Limits, CommandSpec } from './types.js';

@@ -1,0 +1,100 @@
+import { arch, platform, release } from 'node:os';
+import { formatHumanBytes } from './format.js';
+import type { CommandContext } from './types.js';
+
+/** The Redis version whose semantics and INFO fields Larder follows (clients key off it). */
+export const REDIS_COMPAT_VERSION = '7.0.15';
+
+type Section = Record<string, string | number>;
+
+function serverSection(ctx: CommandContext): Section {
+  const uptimeSeconds = Math.floor((Date.now() - ctx.server.startedAtMs) / 1000);
+  return {
+    redis_version: REDIS_COMPAT_VERSION,
+    redis_mode: 'standalone',
+    larder_version: process.env['npm_package_version'] ?? '0.1.0',
+    os: `${platform()} ${release()} ${arch()}`,
+    arch_bits: 64,
+    process_id: process.pid,
+    uptime_in_seconds: uptimeSeconds,
+    uptime_in_days: Math.floor(uptimeSeconds / 86400),
+    hz: 10,
+    executable: process.argv[1] ?? '',
+  };
+}
+
+function memorySection(): Section {
+  const usage = process.memoryUsage();
+  return {
+    used_memory: usage.heapUsed + usage.external,
+    used_memory_human: formatHumanBytes(usage.heapUsed + usage.external),
+    used_memory_rss: usage.rss,
+    used_memory_rss_human: formatHumanBytes(usage.rss),
+    used_memory_peak: usage.heapTotal,
+    maxmemory: 0,
+    maxmemory_policy: 'noeviction',
+    mem_allocator: 'v8',
+  };
+}
+
+function statsSection(ctx: CommandContext): Section {
+  const stats = ctx.store.stats;
+  return {
+    expired_keys: stats.expiredKeys,
+    evicted_keys: 0,
+    keyspace_hits: stats.keyspaceHits,
+    keyspace_misses: stats.keyspaceMisses,
+  };
+}
+
+function cpuSection(): Section {
+  const usage = process.cpuUsage();
+  return {
+    used_cpu_sys: (usage.system / 1e6).toFixed(6),
+    used_cpu_user: (usage.user / 1e6).toFixed(6),
+  };
+}
+
+function keyspaceSection(ctx: CommandContext): Section {
+  const section: Section = {};
+  for (const db of ctx.store.databases()) {
+    if (db.size > 0) section[`db${db.index}`] = `keys=${db.size},expires=${db.volatileCount},avg_ttl=0`;
+  }
+  return section;
+}
+
+/** Section builders by lower-case name, in Redis's order for `INFO` / `INFO all`. */
+function sections(ctx: CommandContext): Array<[string, Section]> {
+  const extra = ctx.server.infoSections();
+  const built: Array<[string, Section]> = [
+    ['server', serverSection(ctx)],
+    ['clients', extra['clients'] ?? {}],
+    ['memory', memorySection()],
+    ['persistence', extra['persistence'] ?? {}],
+    ['stats', { ...statsSection(ctx), ...(extra['stats'] ?? {}) }],
+    ['replication', { role: 'master', connected_slaves: 0 }],
+    ['cpu', cpuSection()],
+  ];
+  for (const [name, section] of Object.entries(extra)) {
+    if (!built.some(([known]) => known === name) && name !== 'keyspace') built.push([name, section]);
+  }
+  built.push(['keyspace', keyspaceSection(ctx)]);
+  return built;
+}
+
+const DEFAULT_SECTIONS = new Set(['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'keyspace']);
+
+/** INFO [section ...]: `default`, `all`, `everything` or named sections, case-insensitive. */
+export function infoText(argv: readonly string[], ctx: CommandContext): string {
+  const wanted = argv.slice(1).map((s) => s.toLowerCase());
+  const all = wanted.includes('all') || wanted.includes('everything');
+  const useDefault = wanted.length === 0 || wanted.includes('default');
+  const lines: string[] = [];
+  for (const [name, section] of sections(ctx)) {
+    if (!all && !wanted.includes(name) && !(useDefault && DEFAULT_SECTIONS.has(name))) continue;
+    if (lines.length > 0) lines.push('');
+    lines.push(`# ${name[0]!.toUpperCase()}${name.slice(1)}`);
+    for (const [field, value] of Object.entries(section)) lines.push(`${field}:${value}`);
+  }
+  return lines.length === 0 ? '' : `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,120 @@
+import type { Keyspace } from '../store/keyspace.js';
+import type { Store } from '../store/store.js';
+import type { Reply } from './reply.js';
+
+/** Redis's command flags (as COMMAND INFO shows them), plus Larder's own `internal`. */
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'fast'
+  | 'no_auth'
+  | 'allow_busy'
+  | 'no_multi'
+  | 'random'
+  /** Larder-only commands behind the REST routes: hidden from COMMAND, RESP and /commands. */
+  | 'internal';
+
+export type CommandGroup =
+  | 'string'
+  | 'generic'
+  | 'server'
+  | 'connection'
+  | 'hash'
+  | 'list'
+  | 'set'
+  | 'sorted_set'
+  | 'transactions'
+  | 'pubsub'
+  | 'larder';
+
+/** The door a command arrived through; some commands only make sense on some doors. */
+export type Door = 'resp' | 'http' | 'internal';
+
+/** Per-connection state (RESP) or per-request state (HTTP). */
+export interface ClientSession {
+  readonly id: number;
+  door: Door;
+  /** Selected database index. */
+  db: number;
+  /** RESP protocol version chosen with HELLO. */
+  protocol: 2 | 3;
+  name: string;
+  authenticated: boolean;
+}
+
+export interface Limits {
+  /** Longest key accepted, in bytes. */
+  maxKeyBytes: number;
+  /** Largest string value accepted, in bytes (Redis's proto-max-bulk-len for values). */
+  maxValueBytes: number;
+}
+
+/** What a SAVE / BGSAVE / LASTSAVE needs from the persistence layer. */
+export interface Persistence {
+  saveNow(): void;
+  saveInBackground(): 'started' | 'already-running';
+  lastSaveUnixSeconds(): number;
+}
+
+/** Server-wide services a handler may need, injected by the composition root. */
+export interface ServerServices {
+  readonly limits: Limits;
+  readonly persistence: Persistence;
+  readonly startedAtMs: number;
+  /** Extra INFO sections from outside the command layer (clients, persistence …). */
+  infoSections(): Record<string, Record<string, string | number>>;
+}
+
+export interface CommandContext {
+  readonly store: Store;
+  /** The session's selected database. */
+  readonly db: Keyspace;
+  /** Read once per command so one command sees one instant. */
+  readonly nowMs: number;
+  readonly session: ClientSession;
+  readonly server: ServerServices;
+  readonly table: CommandTable;
+}
+
+export type Handler = (argv: string[], ctx: CommandContext) => Reply;
+
+export interface KeySpec {
+  /** Position of the first key in argv (the name is 0); 0 when the command takes no keys. */
+  first: number;
+  /** Position of the last key; negative counts from the end (-1 = last argument). */
+  last: number;
+  step: number;
+}
+
+export interface CommandSpec {
+  /** Lower-case name. */
+  readonly name: string;
+  readonly summary: string;
+  readonly group: CommandGroup;
+  /** Redis convention, counting the name: N means exactly N, -N means at least N. */
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  readonly keys: KeySpec;
+  readonly since: string;
+  /** Argument synopsis for COMMAND DOCS and the README, e.g. `key value [EX seconds]`. */
+  readonly syntax: string;
+  readonly handler: Handler;
+  /** Subcommands keyed by lower-case bare name; each spec's `name` is `parent|sub` as Redis reports it. */
+  readonly subcommands?: Readonly<Record<string, CommandSpec>>;
+}
+
+export interface CommandTable {
+  get(name: string): CommandSpec | undefined;
+  all(): Iterable<CommandSpec>;
+}
+
+export const NO_KEYS: KeySpec = { first: 0, last: 0, step: 0 };
+export const ONE_KEY: KeySpec = { first: 1, last: 1, step: 1 };
+export const ALL_KEYS: KeySpec = { first: 1, last: -1, step: 1 };

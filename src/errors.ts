@@ -1,0 +1,76 @@
+/**
+ * The one error catalogue. Every error a command can produce is a `CommandError` whose `message`
+ * is Redis's exact text (prefix included): Redis's own test suite and real clients compare these
+ * character by character. Doors map the prefix to their own form (RESP `-ERR …`, HTTP status +
+ * problem+json, Upstash `{"error": …}`); nothing else in the code base invents error text.
+ */
+export class CommandError extends Error {
+  /** The first word of the message: `ERR`, `WRONGTYPE`, `NOSCRIPT`, `OOM`, … */
+  readonly prefix: string;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandError';
+    const space = message.indexOf(' ');
+    this.prefix = space === -1 ? message : message.slice(0, space);
+  }
+}
+
+const fixed = (text: string) => (): CommandError => new CommandError(text);
+
+/** Redis 7 error texts, by meaning. Functions so every throw gets a fresh stack-less value. */
+export const Errors = {
+  syntax: fixed('ERR syntax error'),
+  wrongType: fixed('WRONGTYPE Operation against a key holding the wrong kind of value'),
+  notInteger: fixed('ERR value is not an integer or out of range'),
+  notFloat: fixed('ERR value is not a valid float'),
+  overflow: fixed('ERR increment or decrement would overflow'),
+  decrementOverflow: fixed('ERR decrement would overflow'),
+  nanOrInfinity: fixed('ERR increment would produce NaN or Infinity'),
+  noSuchKey: fixed('ERR no such key'),
+  invalidExpire: (command: string) => new CommandError(`ERR invalid expire time in '${command}' command`),
+  wrongArity: (command: string) =>
+    new CommandError(`ERR wrong number of arguments for '${command}' command`),
+  unknownCommand: (name: string, args: readonly string[]) =>
+    new CommandError(
+      `ERR unknown command '${truncate(name)}', with args beginning with: ${args
+        .slice(0, 20)
+        .map((a) => `'${truncate(a)}' `)
+        .join('')}`,
+    ),
+  unknownSubcommand: (sub: string, command: string) =>
+    new CommandError(
+      `ERR unknown subcommand '${truncate(sub)}'. Try ${command.toUpperCase()} HELP.`,
+    ),
+  stringTooLong: fixed('ERR string exceeds maximum allowed size (proto-max-bulk-len)'),
+  offsetOutOfRange: fixed('ERR offset is out of range'),
+  notPositive: (what: string) => new CommandError(`ERR ${what} must be positive`),
+  invalidCursor: fixed('ERR invalid cursor'),
+  dbIndexOutOfRange: fixed('ERR DB index is out of range'),
+  invalidDbIndex: fixed('ERR invalid DB index'),
+  invalidFirstDbIndex: fixed('ERR invalid first DB index'),
+  invalidSecondDbIndex: fixed('ERR invalid second DB index'),
+  sameObject: fixed('ERR source and destination objects are the same'),
+  backgroundSaveInProgress: fixed('ERR Background save already in progress'),
+  noAuth: fixed('NOAUTH Authentication required.'),
+  wrongPass: fixed('WRONGPASS invalid username-password pair or user is disabled.'),
+  noPasswordSet: fixed(
+    'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  ),
+  unsupportedInContext: (command: string) =>
+    new CommandError(`ERR Command '${command}' is not available on this door`),
+  valueTooLarge: (limitBytes: number) =>
+    new CommandError(`ERR value exceeds the configured limit of ${limitBytes} bytes`),
+  keyTooLarge: (limitBytes: number) =>
+    new CommandError(`ERR key exceeds the configured limit of ${limitBytes} bytes`),
+  persistence: (detail: string) => new CommandError(`ERR ${detail}`),
+} as const;
+
+/** Redis truncates echoed user input in error messages to 128 bytes. */
+function truncate(text: string): string {
+  return text.length > 128 ? text.slice(0, 128) : text;
+}
+
+export function isCommandError(value: unknown): value is CommandError {
+  return value instanceof CommandError;
+}

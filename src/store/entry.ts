@@ -1,0 +1,44 @@
+/**
+ * One stored key. Kept to a handful of small fields: with a million keys every field costs ~8 MB.
+ *
+ * Values are byte strings held as one-byte ("latin1") JS strings: V8 stores them compactly and
+ * they are binary-safe (each char code is one byte, 0–255). Aggregate types (issue 4) are objects
+ * that carry their own `type` tag.
+ */
+export type ValueType = 'string' | 'hash' | 'list' | 'set' | 'zset';
+
+/** The shape every aggregate value implements so the keyspace can tell types apart. */
+export interface AggregateValue {
+  readonly type: Exclude<ValueType, 'string'>;
+  /** A deep copy (COPY must not share structure with the source). */
+  clone(): AggregateValue;
+}
+
+export type StoredValue = string | AggregateValue;
+
+/**
+ * `meta` is the REST door's note about a string value: `undefined` for a plain Redis string,
+ * `application/json` when the bytes are the JSON text of a non-string JSON value, or the
+ * content type of a raw body. Any Redis command that rewrites a value drops it (a fresh Entry).
+ */
+export class Entry {
+  /** Absolute expiry in ms since the epoch; 0 means the key does not expire. */
+  expiresAtMs = 0;
+  /** Index in the keyspace's slot array (stable for SCAN while the key lives). */
+  slot = -1;
+  /** Index in the keyspace's array of keys with a TTL, or -1. */
+  volatileIndex = -1;
+
+  constructor(
+    public value: StoredValue,
+    public meta: string | undefined = undefined,
+  ) {}
+
+  get type(): ValueType {
+    return typeof this.value === 'string' ? 'string' : this.value.type;
+  }
+}
+
+export function cloneValue(value: StoredValue): StoredValue {
+  return typeof value === 'string' ? value : value.clone();
+}

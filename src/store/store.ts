@@ -1,0 +1,120 @@
+import type { Clock } from './clock.js';
+import { Keyspace, type KeyspaceHooks } from './keyspace.js';
+
+export type KeyEventKind = 'modified' | 'expired';
+export type KeyListener = (db: number, key: string, kind: KeyEventKind) => void;
+
+export interface StoreOptions {
+  clock: Clock;
+  /** Numbered databases, as Redis's `databases` (16 by default). */
+  databases?: number;
+}
+
+export interface ExpireCycleOptions {
+  /** Keys sampled per database per round (Redis: 20). */
+  samplesPerRound: number;
+  /** Stop repeating rounds once a round expires at most this fraction of its sample (Redis: 25%). */
+  acceptableStaleRatio: number;
+  /** Hard cap on one cycle's running time, so the sweep never stalls the event loop. */
+  budgetMs: number;
+}
+
+export interface StoreStats {
+  expiredKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+}
+
+/**
+ * The engine's root: numbered keyspaces, a dirty-write counter for the save policy, counters for
+ * INFO, and key-change listeners (WATCH, the append log, notifications subscribe here).
+ * Imports nothing from HTTP, RESP or logging.
+ */
+export class Store {
+  readonly clock: Clock;
+  private dbs: Keyspace[];
+  /** Writes since the last successful snapshot (Redis's `server.dirty`). */
+  dirty = 0;
+  readonly stats: StoreStats = { expiredKeys: 0, keyspaceHits: 0, keyspaceMisses: 0 };
+  private readonly listeners = new Set<KeyListener>();
+  private readonly hooks: KeyspaceHooks;
+
+  constructor(options: StoreOptions) {
+    this.clock = options.clock;
+    this.hooks = {
+      modified: (db, key) => {
+        this.dirty++;
+        this.emit(db, key, 'modified');
+      },
+      expired: (db, key) => {
+        this.dirty++;
+        this.stats.expiredKeys++;
+        this.emit(db, key, 'expired');
+      },
+    };
+    this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Keyspace(i, this.hooks));
+  }
+
+  get databaseCount(): number {
+    return this.dbs.length;
+  }
+
+  db(index: number): Keyspace {
+    const keyspace = this.dbs[index];
+    if (keyspace === undefined) throw new RangeError(`database ${index} does not exist`);
+    return keyspace;
+  }
+
+  databases(): readonly Keyspace[] {
+    return this.dbs;
+  }
+
+  totalKeys(): number {
+    return this.dbs.reduce((sum, db) => sum + db.size, 0);
+  }
+
+  /** SWAPDB: exchanges the contents of two databases; clients keep their selected index. */
+  swap(a: number, b: number): void {
+    const first = this.db(a);
+    const second = this.db(b);
+    this.dbs[a] = second;
+    this.dbs[b] = first;
+    second.index = a;
+    first.index = b;
+    this.dirty++;
+  }
+
+  flushAll(): void {
+    for (const db of this.dbs) db.clear();
+    this.dirty++;
+  }
+
+  subscribe(listener: KeyListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * One bounded active-expiry cycle over every database (Redis's activeExpireCycle idea):
+   * sample keys with a TTL, repeat while the sample was mostly stale, stop at the time budget.
+   * Returns how many keys it reclaimed.
+   */
+  activeExpireCycle(options: ExpireCycleOptions): number {
+    const startedMs = performance.now();
+    let reclaimed = 0;
+    for (const db of this.dbs) {
+      for (;;) {
+        if (db.volatileCount === 0) break;
+        const { sampled, expired } = db.sampleExpired(options.samplesPerRound, this.clock.nowMs());
+        reclaimed += expired;
+        if (expired <= sampled * options.acceptableStaleRatio) break;
+        if (performance.now() - startedMs >= options.budgetMs) return reclaimed;
+      }
+    }
+    return reclaimed;
+  }
+
+  private emit(db: number, key: string, kind: KeyEventKind): void {
+    for (const listener of this.listeners) listener(db, key, kind);
+  }
+}
