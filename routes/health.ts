@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { HealthSchema } from '../schemas/health.js';
+import type { RouteDeps } from './context.js';
+
+export function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get('/health/live', {
+    config: { public: true },
+    schema: {
+      tags: ['health'],
+      summary: 'Liveness: the process is up and serving HTTP.',
+      response: { 200: HealthSchema },
+    },
+    handler: async () => ({ status: 'ok' as const, detail: 'alive' }),
+  });
+  typed.get('/health/ready', {
+    config: { public: true },
+    schema: {
+      tags: ['health'],
+      summary: 'Readiness: the snapshot is loaded and the server accepts commands.',
+      response: { 200: HealthSchema, 503: HealthSchema },
+    },
+    handler: async (_request, reply) => {
+      const { ready, detail } = deps.readiness();
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', detail });
+    },
+  });
+}

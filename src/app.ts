@@ -1,0 +1,123 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { RouteDeps } from '../routes/context.js';
+import { healthRoutes } from '../routes/health.js';
+import { HttpProblem, problemBody, statusForCommandError } from '../routes/problem.js';
+import { CommandError } from './errors.js';
+
+export interface AppOptions extends RouteDeps {
+  logger: FastifyServerOptions['loggerInstance'] | boolean;
+  http: {
+    bodyLimitBytes: number;
+    requestTimeoutMs: number;
+  };
+  auth: { tokens: readonly string[] };
+  cors: { origins: readonly string[] };
+}
+
+export const OPENAPI_INFO = {
+  title: 'Larder',
+  description:
+    'A Redis-compatible in-memory cache service. REST key routes, the Upstash-compatible `/commands` endpoints and a RESP listener share one engine.',
+  version: '0.1.0',
+};
+
+/** Builds the Fastify app (never listens): plugins, auth, error format, routes. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(typeof options.logger === 'boolean' ? { logger: options.logger } : { loggerInstance: options.logger }),
+    bodyLimit: options.http.bodyLimitBytes,
+    requestTimeout: options.http.requestTimeoutMs,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 8192 },
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerBodyParsers(app);
+  await app.register(cors, {
+    origin: options.cors.origins.length === 0 ? false : [...options.cors.origins],
+    allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'upstash-encoding'],
+    exposedHeaders: ['etag', 'location'],
+    methods: ['GET', 'HEAD', 'PUT', 'DELETE', 'POST', 'OPTIONS'],
+    maxAge: 600,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: OPENAPI_INFO,
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: options.auth.tokens.length === 0 ? [] : [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { tryItOutEnabled: true } });
+  app.addHook('onRequest', authHook(options.auth.tokens));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void sendError(request, reply, 404, 'route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
+  });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  healthRoutes(app, options);
+  return app;
+}
+
+/** Raw bodies (any non-JSON content type) arrive as Buffers so they stay byte-exact. */
+function registerBodyParsers(app: FastifyInstance): void {
+  app.removeContentTypeParser(['text/plain']);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+/** Bearer-token check in constant time; health, docs and CORS preflights stay public. */
+function authHook(tokens: readonly string[]) {
+  const digests = tokens.map(digest);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (digests.length === 0 || request.method === 'OPTIONS') return;
+    if (request.routeOptions.config.public === true || request.url.startsWith('/docs')) return;
+    const header = request.headers.authorization ?? '';
+    const presented = digest(header.startsWith('Bearer ') ? header.slice(7) : '');
+    let matched = false;
+    for (const candidate of digests) matched = timingSafeEqual(candidate, presented) || matched;
+    if (!matched) {
+      reply.header('www-authenticate', 'Bearer realm="larder"');
+      await sendError(request, reply, 401, 'unauthorized', 'A valid bearer token is required (Authorization: Bearer <token>).');
+    }
+  };
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string): FastifyReply {
+  if (request.routeOptions.config?.errorFormat === 'upstash' || request.url.startsWith('/commands')) {
+    return reply.code(status).type('application/json').send({ error: status === 401 ? 'Unauthorized' : detail });
+  }
+  return reply.code(status).type('application/problem+json').send(problemBody(status, code, detail, request.url.split('?')[0]));
+}
+
+/** One place turns every failure into problem+json (or `{"error"}` on the Upstash routes). */
+function errorHandler(this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof HttpProblem) return sendError(request, reply, error.status, error.code, error.message);
+  if (error instanceof CommandError) return sendError(request, reply, statusForCommandError(error), error.prefix, error.message);
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const detail = error.validation.map((issue) => `${issue.instancePath || '(body)'} ${issue.message ?? ''}`.trim()).join('; ');
+    return sendError(request, reply, 400, 'invalid_request', detail);
+  }
+  const status = error.statusCode ?? 500;
+  if (status < 500) {
+    const code = status === 413 ? 'payload_too_large' : (error.code ?? 'bad_request').toLowerCase();
+    return sendError(request, reply, status, code, error.message);
+  }
+  request.log.error({ err: error }, 'request failed');
+  return sendError(request, reply, 500, 'internal_error', 'Internal server error');
+}
