@@ -91,6 +91,7 @@ export class Keyspace {
   setExpiry(key: string, entry: Entry, expiresAtMs: number): void {
     if (expiresAtMs === 0) {
       if (entry.volatileIndex !== -1) this.removeVolatile(entry);
+      entry.expiresAtMs = 0;
     } else if (entry.volatileIndex === -1) {
       this.addVolatile(key, entry, expiresAtMs);
     } else {
@@ -214,7 +215,7 @@ export class Keyspace {
       this.volatile[index] = lastKey;
       this.entries.get(lastKey)!.volatileIndex = index;
     }
+    // expiresAtMs is left as is: a removed entry may be re-adopted under a new name (RENAME, MOVE).
     entry.volatileIndex = -1;
-    entry.expiresAtMs = 0;
   }
 }
