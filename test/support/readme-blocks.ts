@@ -1,0 +1,39 @@
+/**
+ * README blocks generated from code: the supported-command list (from the command table) and,
+ * once present, the config table (from the convict schema). `npm run docs` rewrites them in
+ * place; test/docs/readme.test.ts fails when README.md drifts from the code.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { allCommandSpecs } from '../../src/commands/index.js';
+import { supportedCommandsMarkdown } from '../../src/commands/markdown.js';
+
+export const README_PATH = new URL('../../README.md', import.meta.url);
+
+export interface GeneratedBlock {
+  name: string;
+  render(): Promise<string> | string;
+}
+
+export const GENERATED_BLOCKS: GeneratedBlock[] = [
+  { name: 'commands', render: () => supportedCommandsMarkdown(allCommandSpecs()) },
+];
+
+export function readBlock(readme: string, name: string): string | undefined {
+  const start = `<!-- ${name}:start -->\n`;
+  const end = `\n<!-- ${name}:end -->`;
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  return from === -1 || to === -1 ? undefined : readme.slice(from + start.length, to);
+}
+
+export async function rewriteReadme(): Promise<void> {
+  let readme = readFileSync(README_PATH, 'utf8');
+  for (const block of GENERATED_BLOCKS) {
+    const current = readBlock(readme, block.name);
+    if (current === undefined) throw new Error(`README.md has no <!-- ${block.name}:start --> block`);
+    readme = readme.replace(current, await block.render());
+  }
+  writeFileSync(README_PATH, readme);
+}
+
+if (process.argv.includes('--write')) await rewriteReadme();
