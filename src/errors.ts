@@ -64,6 +64,11 @@ export const Errors = {
   keyTooLarge: (limitBytes: number) =>
     new CommandError(`ERR key exceeds the configured limit of ${limitBytes} bytes`),
   persistence: (detail: string) => new CommandError(`ERR ${detail}`),
+  execAbort: fixed('EXECABORT Transaction discarded because of previous errors.'),
+  notAllowedInMulti: fixed('ERR Command not allowed inside a transaction'),
+  /** The `/commands` HTTP door refuses commands that need a connection kept open between calls. */
+  notOverHttp: (command: string, reason: string) =>
+    new CommandError(`ERR '${truncate(command)}' is not available over HTTP: ${reason}`),
 } as const;
 
 /** Redis truncates echoed user input in error messages to 128 bytes. */
