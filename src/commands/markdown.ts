@@ -31,8 +31,8 @@ export function supportedCommandsMarkdown(specs: Iterable<CommandSpec>): string 
     if (list === undefined) continue;
     const names = list
       .flatMap((spec) => [spec.name, ...Object.keys(spec.subcommands ?? {}).map((sub) => `${spec.name} ${sub}`)])
-      .map((name) => `\`${name.toUpperCase()}\``)
-      .sort();
+      .sort()
+      .map((name) => `\`${name.toUpperCase()}\``);
     lines.push(`- **${title}** (${names.length}): ${names.join(', ')}`);
   }
   return lines.join('\n');

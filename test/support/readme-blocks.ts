@@ -18,20 +18,25 @@ export const GENERATED_BLOCKS: GeneratedBlock[] = [
   { name: 'commands', render: () => supportedCommandsMarkdown(allCommandSpecs()) },
 ];
 
+/** The text between `<!-- name:start -->` and `<!-- name:end -->` (each marker on its own line). */
 export function readBlock(readme: string, name: string): string | undefined {
+  const bounds = blockBounds(readme, name);
+  return bounds === undefined ? undefined : readme.slice(bounds.from, bounds.to);
+}
+
+function blockBounds(readme: string, name: string): { from: number; to: number } | undefined {
   const start = `<!-- ${name}:start -->\n`;
-  const end = `\n<!-- ${name}:end -->`;
   const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  return from === -1 || to === -1 ? undefined : readme.slice(from + start.length, to);
+  const to = readme.indexOf(`<!-- ${name}:end -->`, from);
+  return from === -1 || to === -1 ? undefined : { from: from + start.length, to };
 }
 
 export async function rewriteReadme(): Promise<void> {
   let readme = readFileSync(README_PATH, 'utf8');
   for (const block of GENERATED_BLOCKS) {
-    const current = readBlock(readme, block.name);
-    if (current === undefined) throw new Error(`README.md has no <!-- ${block.name}:start --> block`);
-    readme = readme.replace(current, await block.render());
+    const bounds = blockBounds(readme, block.name);
+    if (bounds === undefined) throw new Error(`README.md has no <!-- ${block.name}:start --> block`);
+    readme = `${readme.slice(0, bounds.from)}${await block.render()}\n${readme.slice(bounds.to)}`;
   }
   writeFileSync(README_PATH, readme);
 }
