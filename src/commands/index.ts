@@ -1,6 +1,7 @@
 import { Dispatcher } from './dispatcher.js';
 import { expireCommands } from './expire-commands.js';
 import { keyCommands } from './keys.js';
+import { restCommands } from './rest.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './strings.js';
 import { Table } from './table.js';
@@ -9,7 +10,7 @@ import type { Store } from '../store/store.js';
 
 /** Every family file contributes its specs here; nothing else lists commands. */
 export function allCommandSpecs(): CommandSpec[] {
-  return [...stringCommands, ...keyCommands, ...expireCommands, ...serverCommands];
+  return [...stringCommands, ...keyCommands, ...expireCommands, ...serverCommands, ...restCommands];
 }
 
 export function buildCommandTable(extra: readonly CommandSpec[] = []): Table {

@@ -1,0 +1,135 @@
+/**
+ * Larder-internal commands behind the REST key routes (`routes/keys*.ts`). They go through the one
+ * dispatcher like every other command, so REST reads and writes share its clock read, its stats
+ * and its write observers (the append log sees `larder.put` as it sees `SET`). The `internal`
+ * flag hides them from COMMAND, RESP and `/commands`.
+ *
+ * Replies are small positional arrays decoded by the routes; their shapes are documented at each
+ * command and typed in `rest-replies.ts`.
+ */
+import { Errors } from '../errors.js';
+import type { Entry } from '../store/entry.js';
+import { checkValueSize, readEntry } from './access.js';
+import { isOption } from './args.js';
+import { family } from './define.js';
+import { absoluteExpiryMs } from './expiry.js';
+import type { Reply } from './reply.js';
+import { entryEtag, etagOf } from './rest-etag.js';
+import type { PutOutcome } from './rest-replies.js';
+import { ONE_KEY, type CommandContext } from './types.js';
+
+/** Remaining time to live in ms, -1 when the key does not expire. */
+function remainingMs(entry: Entry, nowMs: number): number {
+  return entry.expiresAtMs === 0 ? -1 : entry.expiresAtMs - nowMs;
+}
+
+/**
+ * The REST form of a stored value. Strings are their bytes; aggregate types (issue 4) add a case
+ * here that returns a `MapReply` (hash), an array (list), a `SetReply` (set) or an array of
+ * `MapReply`s (sorted set), which the route renders as natural JSON.
+ */
+function restValue(entry: Entry): Reply {
+  return typeof entry.value === 'string' ? entry.value : null;
+}
+
+/** `larder.get key` → null, or `[type, value, meta | null, remainingMs | -1, etag | null]`. */
+function getCommand(argv: string[], ctx: CommandContext): Reply {
+  const entry = readEntry(ctx, argv[1]!);
+  if (entry === undefined) return null;
+  return [entry.type, restValue(entry), entry.meta ?? null, remainingMs(entry, ctx.nowMs), entryEtag(entry)];
+}
+
+interface PutOptions {
+  condition: 'NX' | 'XX' | undefined;
+  expiresAtMs: number;
+  keepTtl: boolean;
+  ifMatch: string[];
+  ifNoneMatch: string[];
+}
+
+/** Options after `key value meta`: [NX|XX] [PX ms | PXAT unix-ms | KEEPTTL] [IFMATCH etag]… [IFNONEMATCH etag]… */
+function parsePutOptions(argv: readonly string[], nowMs: number): PutOptions {
+  const options: PutOptions = { condition: undefined, expiresAtMs: 0, keepTtl: false, ifMatch: [], ifNoneMatch: [] };
+  for (let i = 4; i < argv.length; i++) {
+    const option = argv[i]!.toUpperCase();
+    const operand = argv[i + 1];
+    if ((option === 'NX' || option === 'XX') && options.condition === undefined) options.condition = option;
+    else if (option === 'KEEPTTL' && options.expiresAtMs === 0) options.keepTtl = true;
+    else if ((option === 'PX' || option === 'PXAT') && operand !== undefined && !options.keepTtl && options.expiresAtMs === 0) {
+      options.expiresAtMs = absoluteExpiryMs(operand, option, nowMs, 'larder.put');
+      i++;
+    } else if (option === 'IFMATCH' && operand !== undefined) options.ifMatch.push(argv[++i]!);
+    else if (option === 'IFNONEMATCH' && operand !== undefined) options.ifNoneMatch.push(argv[++i]!);
+    else throw Errors.syntax();
+  }
+  return options;
+}
+
+/** Why a conditional write must not happen, or undefined when it may. */
+function refusal(options: PutOptions, existing: Entry | undefined): PutOutcome | undefined {
+  if (options.condition === 'NX' && existing !== undefined) return 'exists';
+  if (options.condition === 'XX' && existing === undefined) return 'missing';
+  if (options.ifMatch.length > 0) {
+    if (existing === undefined) return 'missing';
+    if (!options.ifMatch.includes(entryEtag(existing) ?? '')) return 'mismatch';
+  }
+  if (options.ifNoneMatch.length > 0 && existing !== undefined && options.ifNoneMatch.includes(entryEtag(existing) ?? '')) {
+    return 'matched';
+  }
+  return undefined;
+}
+
+/**
+ * `larder.put key value meta [options]` — SET with the REST door's extras: `meta` ('' for a plain
+ * Redis string) is kept on the entry, and ETag preconditions are checked in the same step as the
+ * write. → `[outcome, etag | null, remainingMs | -1]`: the new value's etag on success, the current
+ * one (or null) when a precondition refused the write.
+ */
+function putCommand(argv: string[], ctx: CommandContext): Reply {
+  const [, key, value, metaArg] = argv as [string, string, string, string];
+  const options = parsePutOptions(argv, ctx.nowMs);
+  checkValueSize(ctx, value.length);
+  const existing = ctx.db.lookup(key, ctx.nowMs);
+  const refused = refusal(options, existing);
+  if (refused !== undefined) {
+    return [refused, existing === undefined ? null : entryEtag(existing), existing === undefined ? -1 : remainingMs(existing, ctx.nowMs)];
+  }
+  const meta = metaArg === '' ? undefined : metaArg;
+  const keptMs = options.keepTtl && existing !== undefined ? existing.expiresAtMs : 0;
+  const entry = ctx.db.set(key, value, options.expiresAtMs || keptMs, meta);
+  return [existing === undefined ? 'created' : 'replaced', etagOf(value, meta), remainingMs(entry, ctx.nowMs)];
+}
+
+/** `larder.del key [IFMATCH etag]…` → `'deleted' | 'missing' | 'mismatch'`. */
+function delCommand(argv: string[], ctx: CommandContext): Reply {
+  const key = argv[1]!;
+  const ifMatch: string[] = [];
+  for (let i = 2; i < argv.length; i += 2) {
+    if (!isOption(argv[i], 'IFMATCH') || argv[i + 1] === undefined) throw Errors.syntax();
+    ifMatch.push(argv[i + 1]!);
+  }
+  const existing = ctx.db.lookup(key, ctx.nowMs);
+  if (existing === undefined) return 'missing';
+  if (ifMatch.length > 0 && !ifMatch.includes(entryEtag(existing) ?? '')) return 'mismatch';
+  ctx.db.delete(key);
+  return 'deleted';
+}
+
+export const restCommands = family('larder', {
+  'larder.get': {
+    summary: 'REST read: type, value, content-type marker, remaining TTL and ETag of a key.',
+    arity: 2, flags: ['readonly', 'fast', 'internal'], keys: ONE_KEY, since: '0.1.0', syntax: 'key',
+    handler: getCommand,
+  },
+  'larder.put': {
+    summary: 'REST write: SET with a content-type marker and ETag preconditions.',
+    arity: -4, flags: ['write', 'denyoom', 'internal'], keys: ONE_KEY, since: '0.1.0',
+    syntax: 'key value meta [NX | XX] [PX milliseconds | PXAT unix-time-milliseconds | KEEPTTL] [IFMATCH etag ...] [IFNONEMATCH etag ...]',
+    handler: putCommand,
+  },
+  'larder.del': {
+    summary: 'REST delete, optionally only when the current ETag matches.',
+    arity: -2, flags: ['write', 'fast', 'internal'], keys: ONE_KEY, since: '0.1.0', syntax: 'key [IFMATCH etag ...]',
+    handler: delCommand,
+  },
+});
