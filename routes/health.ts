@@ -10,6 +10,8 @@ export function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
     schema: {
       tags: ['health'],
       summary: 'Liveness: the process is up and serving HTTP.',
+      description: 'Answers 200 whenever the process serves HTTP, even while the snapshot is still loading. No token needed.',
+      security: [],
       response: { 200: HealthSchema },
     },
     handler: async () => ({ status: 'ok' as const, detail: 'alive' }),
@@ -19,7 +21,12 @@ export function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
     schema: {
       tags: ['health'],
       summary: 'Readiness: the snapshot is loaded and the server accepts commands.',
-      response: { 200: HealthSchema, 503: HealthSchema },
+      description: 'Answers 503 until the snapshot is loaded, so load balancers send no traffic to an empty cache. No token needed.',
+      security: [],
+      response: {
+        200: HealthSchema,
+        503: { description: 'Not ready: the snapshot is still loading.', content: { 'application/json': { schema: HealthSchema } } },
+      },
     },
     handler: async (_request, reply) => {
       const { ready, detail } = deps.readiness();

@@ -55,8 +55,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: options.auth.tokens.length === 0 ? [] : [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'One of the tokens from `auth.tokens`; required on every route but health and docs when tokens are configured.' },
+        },
+      },
+      // Declared whatever this process's config says, so the committed document describes every
+      // deployment; public routes opt out with `security: []` in their schema.
+      security: [{ bearer: [] }],
+      tags: [
+        { name: 'keys', description: 'REST access to string keys: values, TTLs, ETags and conditional writes.' },
+        { name: 'commands', description: 'Redis commands over HTTP, wire-compatible with the Upstash REST protocol.' },
+        { name: 'health', description: 'Liveness and readiness probes (no token needed).' },
+      ],
     },
     transform: jsonSchemaTransform,
   });
