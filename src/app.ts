@@ -10,6 +10,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { RouteDeps } from '../routes/context.js';
+import { commandRoutes } from '../routes/commands.js';
 import { healthRoutes } from '../routes/health.js';
 import { HttpProblem, problemBody, statusForCommandError } from '../routes/problem.js';
 import { CommandError } from './errors.js';
@@ -79,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   healthRoutes(app, options);
+  commandRoutes(app, options);
   return app;
 }
 

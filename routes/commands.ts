@@ -1,0 +1,159 @@
+/**
+ * `POST /commands`, `/commands/pipeline`, `/commands/multi-exec`: Redis commands over HTTP,
+ * wire-compatible with the Upstash REST protocol, so `@upstash/redis` works with
+ * `url: "http://host:port/commands"`. Plus read-only path-style calls, `GET /commands/get/key`.
+ *
+ * Each handler converts JSON arguments to bytes, dispatches through the one dispatcher and renders
+ * the `Reply` in one pass (`upstash-json.ts`). Every request gets a fresh session on database 0.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { CommandError, Errors } from '../src/errors.js';
+import { runTransaction } from '../src/commands/transaction.js';
+import type { ClientSession } from '../src/commands/types.js';
+import type { Reply } from '../src/commands/reply.js';
+import {
+  CommandListSchema,
+  CommandResultSchema,
+  CommandSchema,
+  EncodingHeadersSchema,
+  PathCommandParamsSchema,
+  PipelineResultSchema,
+  type Command,
+} from '../schemas/commands.js';
+import { upstashErrorResponses } from '../schemas/responses.js';
+import type { RouteDeps } from './context.js';
+import { HttpProblem } from './problem.js';
+import { httpRefusal, pathCommandArgv, readOnlyRefusal } from './http-refusals.js';
+import { commandArgv, envelopeJson, errorJson, type StringEncoding } from './upstash-json.js';
+
+const ROUTE_CONFIG = { errorFormat: 'upstash' } as const;
+
+export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const { dispatcher } = deps.engine;
+  const session = (): ClientSession => deps.engine.newSession('http', true);
+
+  /** One command: refused by the HTTP door, or dispatched. */
+  const runOne = (argv: string[], client: ClientSession): Reply => httpRefusal(argv) ?? dispatcher.dispatch(argv, client);
+
+  typed.post('/commands', {
+    config: ROUTE_CONFIG,
+    preValidation: parseRawJsonBody,
+    schema: {
+      tags: ['commands'],
+      summary: 'Run one Redis command (Upstash REST protocol).',
+      description:
+        'The body is the command as a JSON array, e.g. `["SET","greeting","hello","EX",100]`. Answers `{"result": …}`, or 400 `{"error": "<Redis error text>"}` when the command fails.',
+      headers: EncodingHeadersSchema,
+      body: CommandSchema,
+      response: { 200: CommandResultSchema, ...upstashErrorResponses(400, 401, 413) },
+    },
+    handler: (request, reply) => {
+      const result = runOne(commandArgv(request.body), session());
+      sendJson(reply, result instanceof CommandError ? 400 : 200, envelopeJson(result, encodingOf(request)));
+    },
+  });
+
+  typed.post('/commands/pipeline', {
+    config: ROUTE_CONFIG,
+    preValidation: parseRawJsonBody,
+    schema: {
+      tags: ['commands'],
+      summary: 'Run several commands in one request, in order (not atomic).',
+      description:
+        'The body is an array of commands. Answers 200 with one `{"result"}` or `{"error"}` per command: a failing command does not stop the others. Other clients\' commands may run in between.',
+      headers: EncodingHeadersSchema,
+      body: CommandListSchema,
+      response: { 200: PipelineResultSchema, ...upstashErrorResponses(400, 401, 413) },
+    },
+    handler: (request, reply) => {
+      const commands = checkLength(request.body, deps.limits.maxPipelineCommands);
+      const client = session();
+      const encoding = encodingOf(request);
+      let body = '[';
+      for (let i = 0; i < commands.length; i++) {
+        body += (i === 0 ? '' : ',') + envelopeJson(runOne(commandArgv(commands[i]!), client), encoding);
+      }
+      sendJson(reply, 200, `${body}]`);
+    },
+  });
+
+  typed.post('/commands/multi-exec', {
+    config: ROUTE_CONFIG,
+    preValidation: parseRawJsonBody,
+    schema: {
+      tags: ['commands'],
+      summary: 'Run several commands as one transaction (MULTI … EXEC).',
+      description:
+        'All commands run back to back with nothing interleaved. If any command cannot be queued (unknown command, wrong number of arguments, not allowed in a transaction or over HTTP) nothing runs and the answer is 400 `{"error": "EXECABORT …"}` naming the command. Errors while running (e.g. `WRONGTYPE`) are that command\'s entry; the others still run, and nothing is rolled back, as in Redis.',
+      headers: EncodingHeadersSchema,
+      body: CommandListSchema,
+      response: { 200: PipelineResultSchema, ...upstashErrorResponses(400, 401, 413) },
+    },
+    handler: (request, reply) => {
+      const argvs = checkLength(request.body, deps.limits.maxPipelineCommands).map(commandArgv);
+      const outcome = runTransaction(dispatcher, argvs, session(), httpRefusal);
+      if (!outcome.executed) {
+        const detail = `${Errors.execAbort().message} Command ${outcome.position + 1}: ${outcome.cause.message}`;
+        sendJson(reply, 400, errorJson(detail));
+        return;
+      }
+      const encoding = encodingOf(request);
+      sendJson(reply, 200, `[${outcome.replies.map((result) => envelopeJson(result, encoding)).join(',')}]`);
+    },
+  });
+
+  typed.get('/commands/*', {
+    config: ROUTE_CONFIG,
+    schema: {
+      tags: ['commands'],
+      summary: 'Run one read-only command given as path segments (Upstash path style).',
+      description:
+        '`GET /commands/get/greeting` runs `GET greeting`; each segment is URL-decoded. Only commands that change nothing are accepted over GET (a GET must be safe to repeat); send writes with `POST /commands`.',
+      params: PathCommandParamsSchema,
+      headers: EncodingHeadersSchema,
+      response: { 200: CommandResultSchema, ...upstashErrorResponses(400, 401) },
+    },
+    handler: (request, reply) => {
+      const argv = pathCommandArgv(request.url);
+      const client = session();
+      const result = readOnlyRefusal(dispatcher, argv, client) ?? runOne(argv, client);
+      sendJson(reply, result instanceof CommandError ? 400 : 200, envelopeJson(result, encodingOf(request)));
+    },
+  });
+}
+
+function encodingOf(request: FastifyRequest): StringEncoding {
+  const header = request.headers['upstash-encoding'];
+  return typeof header === 'string' && header.toLowerCase() === 'base64' ? 'base64' : 'utf8';
+}
+
+/** The body is already JSON text; Fastify sends a string with a JSON content type as is. */
+function sendJson(reply: FastifyReply, status: number, json: string): void {
+  void reply.code(status).type('application/json; charset=utf-8').send(json);
+}
+
+function checkLength(commands: Command[], maxCommands: number): Command[] {
+  if (commands.length > maxCommands) {
+    throw new HttpProblem(
+      400,
+      'pipeline_too_long',
+      `ERR ${commands.length} commands in one request exceed the limit of ${maxCommands} (limits.maxPipelineCommands)`,
+    );
+  }
+  return commands;
+}
+
+/**
+ * `curl -d '["PING"]'` sends `application/x-www-form-urlencoded`, which the app keeps as raw
+ * bytes; the Upstash protocol reads every body as JSON, so these routes parse it here.
+ */
+async function parseRawJsonBody(request: FastifyRequest): Promise<void> {
+  if (!Buffer.isBuffer(request.body)) return;
+  try {
+    request.body = JSON.parse(request.body.toString('utf8')) as unknown;
+  } catch {
+    throw new HttpProblem(400, 'invalid_json', 'ERR the request body is not valid JSON');
+  }
+}
