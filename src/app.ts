@@ -47,7 +47,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBodyParsers(app);
   await app.register(cors, {
     origin: options.cors.origins.length === 0 ? false : [...options.cors.origins],
-    allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'upstash-encoding'],
+    // `@upstash/redis` in a browser also sends its sync-token and telemetry headers on every call.
+    allowedHeaders: [
+      'authorization', 'content-type', 'if-match', 'if-none-match', 'upstash-encoding',
+      'upstash-sync-token', 'upstash-telemetry-runtime', 'upstash-telemetry-platform', 'upstash-telemetry-sdk', 'upstash-telemetry-retry',
+    ],
     exposedHeaders: ['etag', 'location'],
     methods: ['GET', 'HEAD', 'PUT', 'DELETE', 'POST', 'OPTIONS'],
     maxAge: 600,
