@@ -1,7 +1,8 @@
 /**
  * `POST /commands`, `/commands/pipeline`, `/commands/multi-exec`: Redis commands over HTTP,
  * wire-compatible with the Upstash REST protocol, so `@upstash/redis` works with
- * `url: "http://host:port/commands"`. Plus read-only path-style calls, `GET /commands/get/key`.
+ * `url: "http://host:port/commands"`. Upstash's path-style GET calls (`/set/k/v`) are not served:
+ * GET must be safe to repeat, and a path segment cannot carry arbitrary bytes as plainly as JSON.
  *
  * Each handler converts JSON arguments to bytes, dispatches through the one dispatcher and renders
  * the `Reply` in one pass (`upstash-json.ts`). Every request gets a fresh session on database 0.
@@ -17,14 +18,13 @@ import {
   CommandResultSchema,
   CommandSchema,
   EncodingHeadersSchema,
-  PathCommandParamsSchema,
   PipelineResultSchema,
   type Command,
 } from '../schemas/commands.js';
 import { upstashErrorResponses } from '../schemas/responses.js';
 import type { RouteDeps } from './context.js';
 import { HttpProblem } from './problem.js';
-import { httpRefusal, pathCommandArgv, readOnlyRefusal } from './http-refusals.js';
+import { httpRefusal } from './http-refusals.js';
 import { commandArgv, envelopeJson, errorJson, type StringEncoding } from './upstash-json.js';
 
 const ROUTE_CONFIG = { errorFormat: 'upstash' } as const;
@@ -101,25 +101,6 @@ export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
       }
       const encoding = encodingOf(request);
       sendJson(reply, 200, `[${outcome.replies.map((result) => envelopeJson(result, encoding)).join(',')}]`);
-    },
-  });
-
-  typed.get('/commands/*', {
-    config: ROUTE_CONFIG,
-    schema: {
-      tags: ['commands'],
-      summary: 'Run one read-only command given as path segments (Upstash path style).',
-      description:
-        '`GET /commands/get/greeting` runs `GET greeting`; each segment is URL-decoded. Only commands that change nothing are accepted over GET (a GET must be safe to repeat); send writes with `POST /commands`.',
-      params: PathCommandParamsSchema,
-      headers: EncodingHeadersSchema,
-      response: { 200: CommandResultSchema, ...upstashErrorResponses(400, 401) },
-    },
-    handler: (request, reply) => {
-      const argv = pathCommandArgv(request.url);
-      const client = session();
-      const result = readOnlyRefusal(dispatcher, argv, client) ?? runOne(argv, client);
-      sendJson(reply, result instanceof CommandError ? 400 : 200, envelopeJson(result, encodingOf(request)));
     },
   });
 }

@@ -4,11 +4,7 @@
  * data, or set per-connection state for later calls cannot mean on HTTP what they mean on RESP.
  * Refusing them with a reason beats a hung request or a setting that silently evaporates.
  */
-import { CommandError, Errors } from '../src/errors.js';
-import type { Dispatcher } from '../src/commands/dispatcher.js';
-import type { ClientSession } from '../src/commands/types.js';
-import { HttpProblem } from './problem.js';
-import { textToBytes } from './upstash-json.js';
+import { type CommandError, Errors } from '../src/errors.js';
 
 const STREAMS = 'it keeps the connection open for pushed messages; use the RESP port';
 const BLOCKS = 'it can wait for data while holding the request open; use the RESP port or the non-blocking form';
@@ -34,26 +30,4 @@ export function httpRefusal(argv: readonly string[]): CommandError | undefined {
   const name = argv[0] ?? '';
   const reason = HTTP_REFUSED_COMMANDS.get(name) ?? HTTP_REFUSED_COMMANDS.get(name.toLowerCase());
   return reason === undefined ? undefined : Errors.notOverHttp(name.toUpperCase(), reason);
-}
-
-/** GET must be safe to repeat, so path-style calls only run commands that change nothing. */
-export function readOnlyRefusal(dispatcher: Dispatcher, argv: readonly string[], session: ClientSession): CommandError | undefined {
-  const spec = dispatcher.resolve(argv, session);
-  if (spec instanceof CommandError) return spec;
-  if (!spec.flags.includes('write') && !spec.flags.includes('admin')) return undefined;
-  return Errors.notOverHttp(
-    (argv[0] ?? '').toUpperCase(),
-    'GET path-style calls only run read-only commands; send it with POST /commands',
-  );
-}
-
-/** `/commands/get/a%2Fb?x` → `['get', 'a/b']`, each segment URL-decoded to its UTF-8 bytes. */
-export function pathCommandArgv(url: string): string[] {
-  const query = url.indexOf('?');
-  const path = (query === -1 ? url : url.slice(0, query)).slice('/commands/'.length);
-  try {
-    return path.split('/').map((segment) => textToBytes(decodeURIComponent(segment)));
-  } catch {
-    throw new HttpProblem(400, 'invalid_path', 'ERR a path segment is not valid percent-encoding');
-  }
 }

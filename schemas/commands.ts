@@ -56,12 +56,6 @@ export const PipelineResultSchema = z
   .describe('One entry per command, in request order.')
   .meta({ examples: [[{ result: 'OK' }, { result: 1 }, { result: 'hello' }]] });
 
-export const PathCommandParamsSchema = z.object({
-  '*': z
-    .string()
-    .describe('The command and its arguments as path segments, each URL-encoded: `get/greeting`, `ttl/session%3A42`.'),
-});
-
 export const EncodingHeadersSchema = z.object({
   'upstash-encoding': z
     .string()
