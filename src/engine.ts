@@ -1,5 +1,8 @@
+import { ConnectionRegistry } from './commands/client-registry.js';
+import { ParameterRegistry, readOnlyParameter } from './commands/config-registry.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
-import type { ClientSession, CommandSpec, Limits, Persistence, ServerServices } from './commands/types.js';
+import { mergeSections, runtimeInfoSections } from './commands/runtime-info.js';
+import type { ClientSession, CommandSpec, ConfigRegistry, Limits, Persistence, ServerServices } from './commands/types.js';
 import type { Clock } from './store/clock.js';
 import { Store } from './store/store.js';
 
@@ -11,6 +14,8 @@ export interface EngineOptions {
   /** Extra INFO sections supplied by the doors (clients, persistence state …). */
   infoSections?: () => Record<string, Record<string, string | number>>;
   extraCommands?: readonly CommandSpec[];
+  /** CONFIG GET / SET parameters; doors and the composition root define theirs on it. */
+  config?: ConfigRegistry;
 }
 
 export interface Engine {
@@ -25,13 +30,26 @@ let nextSessionId = 1;
 /** Builds the store and the dispatcher over it; shared by the server and the tests. */
 export function createEngine(options: EngineOptions): Engine {
   const store = new Store({ clock: options.clock, databases: options.databases ?? 16 });
+  const clients = new ConnectionRegistry();
+  const config = options.config ?? new ParameterRegistry();
+  config.define(readOnlyParameter('databases', () => String(store.databaseCount)));
+  let runtimeInfo: () => Record<string, Record<string, string | number>> = () => ({});
   const server: ServerServices = {
     limits: options.limits,
     persistence: options.persistence,
     startedAtMs: Date.now(),
-    infoSections: options.infoSections ?? (() => ({})),
+    infoSections: () => mergeSections(runtimeInfo(), options.infoSections?.() ?? {}),
+    clients,
+    config,
+    resetStats: () => {
+      dispatcher.resetStats();
+      Object.assign(store.stats, { expiredKeys: 0, keyspaceHits: 0, keyspaceMisses: 0 });
+      clients.connectionsReceived = 0;
+      clients.rejectedConnections = 0;
+    },
   };
   const dispatcher = createDispatcher(store, server, options.extraCommands);
+  runtimeInfo = runtimeInfoSections(dispatcher, clients, config);
   return {
     store,
     dispatcher,

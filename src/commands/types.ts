@@ -70,6 +70,57 @@ export interface ServerServices {
   readonly startedAtMs: number;
   /** Extra INFO sections from outside the command layer (clients, persistence …). */
   infoSections(): Record<string, Record<string, string | number>>;
+  /** Connected clients (the RESP door registers its connections) for CLIENT and INFO. */
+  readonly clients: ClientRegistry;
+  /** Runtime parameters behind CONFIG GET / SET; the composition root backs them with the config. */
+  readonly config: ConfigRegistry;
+  /** CONFIG RESETSTAT: zeroes the command, keyspace and connection counters. */
+  resetStats(): void;
+}
+
+/** A live connection as CLIENT LIST / INFO / KILL see it. */
+export interface ConnectedClient {
+  readonly session: ClientSession;
+  /** `ip:port` of the peer and of the local end of the connection. */
+  readonly addr: string;
+  readonly laddr: string;
+  readonly connectedAtMs: number;
+  /** Wall-clock time and name of the last command (CLIENT LIST's `idle` and `cmd`). */
+  lastCommandAtMs: number;
+  lastCommand: string;
+  /** CLIENT NO-EVICT: exempt from client eviction (recorded; Larder evicts no clients). */
+  noEvict: boolean;
+  queryBufferBytes(): number;
+  outputBufferBytes(): number;
+  /** Closes the connection once the reply being produced, if any, has been written. */
+  close(): void;
+}
+
+export interface ClientRegistry {
+  add(client: ConnectedClient): void;
+  remove(id: number): void;
+  get(id: number): ConnectedClient | undefined;
+  all(): IterableIterator<ConnectedClient>;
+  readonly size: number;
+  /** INFO stats: connections accepted and refused (maxclients) since start or CONFIG RESETSTAT. */
+  connectionsReceived: number;
+  rejectedConnections: number;
+}
+
+/** One parameter CONFIG GET / SET can reach. */
+export interface ConfigParameter {
+  readonly name: string;
+  get(): string;
+  /** Absent for read-only parameters; throws an Error whose message says why a value is refused. */
+  set?(value: string): void;
+}
+
+export interface ConfigRegistry {
+  define(parameter: ConfigParameter): void;
+  /** Name → value of every parameter matching one of the glob patterns (case-insensitive). */
+  get(patterns: readonly string[]): Array<[string, string]>;
+  /** Sets every pair or none, throwing a CommandError with Redis's text. */
+  set(pairs: ReadonlyArray<readonly [string, string]>): void;
 }
 
 export interface CommandContext {
