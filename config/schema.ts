@@ -1,0 +1,82 @@
+import type convict from 'convict';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type OnCorrupt = 'refuse' | 'move-aside';
+
+/** The whole configuration, as the composition root receives it (validated, typed). */
+export interface LarderConfig {
+  http: { host: string; port: number; bodyLimitBytes: number; requestTimeoutMs: number };
+  resp: {
+    host: string;
+    port: number;
+    maxClients: number;
+    idleTimeoutSeconds: number;
+    protoMaxBulkLenBytes: number;
+    queryBufferLimitBytes: number;
+    outputBufferLimitBytes: number;
+  };
+  data: { dir: string };
+  snapshot: { fileName: string; saveRules: string; onCorrupt: OnCorrupt };
+  expiry: { sweepIntervalMs: number; samplesPerRound: number; budgetMs: number };
+  limits: { maxKeyBytes: number; maxValueBytes: number; maxPipelineCommands: number };
+  auth: { tokens: string[] };
+  security: { allowUnprotected: boolean };
+  cors: { origins: string[] };
+  log: { level: LogLevel };
+  databases: number;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * Every option Larder reads. `env` and `arg` are derived from the key path by `config/options.ts`
+ * (LARDER_HTTP_PORT, --http.port), so names cannot drift from keys. Formats are in formats.ts.
+ */
+export const configSchema: convict.Schema<LarderConfig> = {
+  http: {
+    host: { doc: 'Address the HTTP server binds to. A non-loopback address needs auth.tokens (protected mode).', format: 'host', default: '127.0.0.1' },
+    port: { doc: 'HTTP port (0 picks a free port).', format: 'tcp-port', default: 8080 },
+    bodyLimitBytes: { doc: 'Largest HTTP request body accepted; larger bodies get 413.', format: 'positive-int', default: 16 * MiB },
+    requestTimeoutMs: { doc: 'Time allowed to receive a whole request before 408 (0 disables; Fastify\'s own default is 0).', format: 'non-negative-int', default: 30_000 },
+  },
+  resp: {
+    host: { doc: 'Address the RESP (Redis protocol) listener binds to. Non-loopback needs auth.tokens.', format: 'host', default: '127.0.0.1' },
+    port: { doc: 'RESP TCP port; 0 disables the listener.', format: 'tcp-port', default: 6380 },
+    maxClients: { doc: 'Most RESP connections at once (Redis maxclients).', format: 'positive-int', default: 10_000 },
+    idleTimeoutSeconds: { doc: 'Close RESP clients idle this long; 0 never (Redis timeout).', format: 'non-negative-int', default: 0 },
+    protoMaxBulkLenBytes: { doc: 'Longest bulk string a RESP request may declare (Redis proto-max-bulk-len).', format: 'positive-int', default: 512_000_000 },
+    queryBufferLimitBytes: { doc: 'Most unparsed input buffered per RESP client (Redis client-query-buffer-limit).', format: 'positive-int', default: 1024 * MiB },
+    outputBufferLimitBytes: { doc: 'Pending output after which a RESP client that stopped reading is disconnected.', format: 'positive-int', default: 256 * MiB },
+  },
+  data: {
+    dir: { doc: 'Directory for the snapshot file (created if missing).', format: String, default: './data' },
+  },
+  snapshot: {
+    fileName: { doc: 'Snapshot file name inside data.dir.', format: String, default: 'larder.snapshot' },
+    saveRules: { doc: 'Redis `save` rules: pairs of "<seconds> <changes>"; "" disables periodic snapshots (SAVE and shutdown still write one).', format: 'save-rules', default: '3600 1 300 100 60 10000' },
+    onCorrupt: { doc: 'A corrupt snapshot at start: `refuse` stops with the file and offset; `move-aside` renames it and starts empty.', format: ['refuse', 'move-aside'], default: 'refuse' as OnCorrupt },
+  },
+  expiry: {
+    sweepIntervalMs: { doc: 'Period of the active expiry sweep (Redis hz 10 = 100 ms).', format: 'positive-int', default: 100 },
+    samplesPerRound: { doc: 'Keys with a TTL sampled per database per sweep round.', format: 'positive-int', default: 20 },
+    budgetMs: { doc: 'Longest one sweep may run, so it never stalls requests.', format: 'positive-int', default: 25 },
+  },
+  limits: {
+    maxKeyBytes: { doc: 'Longest key accepted, in bytes.', format: 'positive-int', default: 64 * 1024 },
+    maxValueBytes: { doc: 'Largest string value accepted, in bytes.', format: 'positive-int', default: 512_000_000 },
+    maxPipelineCommands: { doc: 'Most commands in one /commands/pipeline or /commands/multi-exec request.', format: 'positive-int', default: 1000 },
+  },
+  auth: {
+    tokens: { doc: 'Bearer tokens (HTTP) and AUTH passwords (RESP); empty means no auth. Comma-separated in env and flags.', format: 'string-list', default: [] as string[], sensitive: true },
+  },
+  security: {
+    allowUnprotected: { doc: 'Allow a non-loopback listener without auth.tokens (protected mode off).', format: 'flag', default: false },
+  },
+  cors: {
+    origins: { doc: 'Origins allowed to call the API from a browser (CORS); empty disables CORS.', format: 'string-list', default: [] as string[] },
+  },
+  log: {
+    level: { doc: 'Log level (pino).', format: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' as LogLevel },
+  },
+  databases: { doc: 'Number of numbered databases (Redis `databases`).', format: 'positive-int', default: 16 },
+};
