@@ -16,6 +16,11 @@ export interface EngineOptions {
   extraCommands?: readonly CommandSpec[];
   /** CONFIG GET / SET parameters; doors and the composition root define theirs on it. */
   config?: ConfigRegistry;
+  /**
+   * A store built beforehand (its own clock and database count then apply): the composition root
+   * needs it first because the snapshot layer, which is the engine's persistence, holds the store.
+   */
+  store?: Store;
 }
 
 export interface Engine {
@@ -29,7 +34,7 @@ let nextSessionId = 1;
 
 /** Builds the store and the dispatcher over it; shared by the server and the tests. */
 export function createEngine(options: EngineOptions): Engine {
-  const store = new Store({ clock: options.clock, databases: options.databases ?? 16 });
+  const store = options.store ?? new Store({ clock: options.clock, databases: options.databases ?? 16 });
   const clients = new ConnectionRegistry();
   const config = options.config ?? new ParameterRegistry();
   config.define(readOnlyParameter('databases', () => String(store.databaseCount)));
