@@ -69,6 +69,26 @@ export const Errors = {
   /** The `/commands` HTTP door refuses commands that need a connection kept open between calls. */
   notOverHttp: (command: string, reason: string) =>
     new CommandError(`ERR '${truncate(command)}' is not available over HTTP: ${reason}`),
+  // Connection commands (RESP door).
+  maxClients: fixed('ERR max number of clients reached'),
+  badClientName: fixed('ERR Client names cannot contain spaces, newlines or special characters.'),
+  noSuchClient: fixed('ERR No such client'),
+  badClientId: fixed('ERR client-id should be greater than 0'),
+  unknownClientType: (type: string) => new CommandError(`ERR Unknown client type '${truncate(type)}'`),
+  noSuchUser: (user: string) => new CommandError(`ERR No such user '${truncate(user)}'`),
+  badProtocolVersion: fixed('ERR Protocol version is not an integer or out of range'),
+  unsupportedProtocol: fixed('NOPROTO unsupported protocol version'),
+  helloSyntax: (option: string) => new CommandError(`ERR Syntax error in HELLO option '${truncate(option)}'`),
+  helloNoAuth: fixed(
+    'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+  ),
+  debugDisabled: fixed(
+    'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+  ),
+  configUnknownOption: (name: string) =>
+    new CommandError(`ERR Unknown option or number of arguments for CONFIG SET - '${truncate(name)}'`),
+  configSetFailed: (name: string, reason: string) =>
+    new CommandError(`ERR CONFIG SET failed (possibly related to argument '${truncate(name)}') - ${reason}`),
 } as const;
 
 /** Redis truncates echoed user input in error messages to 128 bytes. */

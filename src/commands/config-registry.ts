@@ -1,4 +1,4 @@
-import { CommandError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { globMatch } from '../store/glob.js';
 import type { ConfigParameter, ConfigRegistry } from './types.js';
 
@@ -36,7 +36,7 @@ export class ParameterRegistry implements ConfigRegistry {
     for (const [name] of pairs) {
       const parameter = this.byName.get(name.toLowerCase());
       if (parameter === undefined) {
-        throw new CommandError(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+        throw Errors.configUnknownOption(name);
       }
       if (parameter.set === undefined) throw setFailed(name, "can't set immutable config");
       if (chosen.includes(parameter)) throw setFailed(name, 'duplicate parameter');
@@ -55,9 +55,7 @@ export class ParameterRegistry implements ConfigRegistry {
   }
 }
 
-function setFailed(name: string, reason: string): CommandError {
-  return new CommandError(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`);
-}
+const setFailed = Errors.configSetFailed;
 
 const MEMORY_UNITS: Record<string, number> = {
   '': 1, b: 1, k: 1000, kb: 1024, m: 1000 ** 2, mb: 1024 ** 2, g: 1000 ** 3, gb: 1024 ** 3,
