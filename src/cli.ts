@@ -4,7 +4,7 @@ import { renderHelp } from '../config/docs.js';
 import { ConfigError, loadConfig, parseCommandLine } from '../config/load.js';
 import { protectedModeRefusal } from '../config/protected-mode.js';
 import { createLogger, flushLogs } from './logger.js';
-import { closeOnSignals, startServer } from './server.js';
+import { closeOnSignals, StartupError, startServer } from './server.js';
 
 /** Exit code for a configuration the user must fix (sysexits' EX_CONFIG). */
 const EXIT_CONFIG = 78;
@@ -42,7 +42,8 @@ async function main(args: readonly string[]): Promise<void> {
     const server = await startServer({ loaded, log });
     closeOnSignals(server, log);
   } catch (error) {
-    log.fatal({ err: error }, 'start-up failed');
+    if (error instanceof StartupError) log.fatal(error.message);
+    else log.fatal({ err: error }, 'start-up failed');
     await flushLogs(log);
     process.exit(1);
   }

@@ -3,12 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { LoadedConfig } from '../config/load.js';
 import type { LarderConfig } from '../config/schema.js';
 import type { Readiness } from '../routes/context.js';
-import { HttpProblem } from '../routes/problem.js';
 import { buildApp } from './app.js';
+import { readOnlyParameter } from './commands/config-registry.js';
 import { createEngine, type Engine } from './engine.js';
 import { flushLogs, type Logger } from './logger.js';
-import { MemoryOnlyPersistence } from './memory-persistence.js';
 import { systemClock, type Clock } from './store/clock.js';
+import { SnapshotCorruptError, SnapshotPersistence, SnapshotVersionError, type SnapshotLog } from './store/snapshot.js';
+import { Store } from './store/store.js';
 
 /** Redis's ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE: keep sweeping while more than 10% of a sample was expired. */
 const ACCEPTABLE_STALE_RATIO = 0.1;
@@ -30,14 +31,51 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function engineFor(config: LarderConfig, clock: Clock, persistence: MemoryOnlyPersistence): Engine {
-  return createEngine({
-    clock,
-    databases: config.databases,
-    limits: { maxKeyBytes: config.limits.maxKeyBytes, maxValueBytes: config.limits.maxValueBytes },
-    persistence,
-    infoSections: () => ({ persistence: persistence.infoSection() }),
+/** Start-up cannot continue; the message says what to do, so the CLI prints it without a stack. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+function snapshotLog(log: Logger): SnapshotLog {
+  return (level, message, fields) => log[level](fields ?? {}, message);
+}
+
+/** Store → snapshot persistence → engine: the snapshot layer holds the store it saves. */
+function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): { engine: Engine; snapshot: SnapshotPersistence } {
+  const { config } = loaded;
+  const store = new Store({ clock, databases: config.databases });
+  const snapshot = new SnapshotPersistence(store, {
+    dataDir: config.data.dir,
+    fileName: config.snapshot.fileName,
+    saveRules: loaded.saveRules,
+    onCorrupt: config.snapshot.onCorrupt,
+    log: snapshotLog(log),
   });
+  const engine = createEngine({
+    clock,
+    store,
+    limits: { maxKeyBytes: config.limits.maxKeyBytes, maxValueBytes: config.limits.maxValueBytes },
+    persistence: snapshot,
+    infoSections: () => ({ persistence: snapshot.infoSection() }),
+  });
+  // CONFIG GET answers with what this process really uses; changing them needs a restart.
+  engine.server.config.define(readOnlyParameter('dir', () => config.data.dir));
+  engine.server.config.define(readOnlyParameter('dbfilename', () => config.snapshot.fileName));
+  engine.server.config.define(readOnlyParameter('save', () => config.snapshot.saveRules));
+  return { engine, snapshot };
+}
+
+function loadSnapshot(snapshot: SnapshotPersistence): void {
+  try {
+    // SnapshotPersistence logs the outcome (file, keys loaded, expired keys dropped) itself.
+    snapshot.load();
+  } catch (error) {
+    if (error instanceof SnapshotCorruptError) {
+      throw new StartupError(`${error.message}\nTo start with an empty store and keep the bad file beside it, set snapshot.onCorrupt=move-aside (LARDER_SNAPSHOT_ON_CORRUPT=move-aside or --snapshot.onCorrupt move-aside).`);
+    }
+    if (error instanceof SnapshotVersionError) throw new StartupError(error.message);
+    throw error;
+  }
 }
 
 async function listenHttp(app: FastifyInstance, config: LarderConfig): Promise<string> {
@@ -47,15 +85,7 @@ async function listenHttp(app: FastifyInstance, config: LarderConfig): Promise<s
   return `http://${host}:${address.port}`;
 }
 
-/** While the snapshot loads, everything but health answers 503 rather than serving a partial keyspace. */
-function refuseUntilReady(app: FastifyInstance, readiness: () => Readiness): void {
-  app.addHook('onRequest', async (request) => {
-    if (readiness().ready || request.url.startsWith('/health/')) return;
-    throw new HttpProblem(503, 'not_ready', readiness().detail);
-  });
-}
-
-function startTimers(config: LarderConfig, engine: Engine, persistence: MemoryOnlyPersistence): () => void {
+function startTimers(config: LarderConfig, engine: Engine, snapshot: SnapshotPersistence): () => void {
   const sweep = setInterval(() => {
     engine.store.activeExpireCycle({
       samplesPerRound: config.expiry.samplesPerRound,
@@ -63,26 +93,26 @@ function startTimers(config: LarderConfig, engine: Engine, persistence: MemoryOn
       acceptableStaleRatio: ACCEPTABLE_STALE_RATIO,
     });
   }, config.expiry.sweepIntervalMs);
-  const snapshot = setInterval(() => persistence.tick(), SNAPSHOT_TICK_MS);
+  const saveRules = setInterval(() => snapshot.tick(), SNAPSHOT_TICK_MS);
   // Timers never keep the process alive on their own; the listeners do.
   sweep.unref();
-  snapshot.unref();
+  saveRules.unref();
   return () => {
     clearInterval(sweep);
-    clearInterval(snapshot);
+    clearInterval(saveRules);
   };
 }
 
 /**
- * The composition root: config → clock → engine + persistence → HTTP app → load → timers.
- * Nothing else in Larder reads config or starts listeners.
+ * The composition root: config → clock → store + snapshot → engine → load → HTTP app → timers.
+ * The snapshot loads before anything listens, so no client ever sees a partial keyspace.
  */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options.loaded;
   const log = options.log;
-  const persistence = new MemoryOnlyPersistence();
-  const engine = engineFor(config, options.clock ?? systemClock, persistence);
-  let readiness: Readiness = { ready: false, detail: 'loading the snapshot' };
+  const { engine, snapshot } = buildEngine(options.loaded, log, options.clock ?? systemClock);
+  loadSnapshot(snapshot);
+  let readiness: Readiness = { ready: true, detail: 'snapshot loaded' };
   const app = await buildApp({
     engine,
     logger: log,
@@ -92,23 +122,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     auth: { tokens: config.auth.tokens },
     cors: { origins: config.cors.origins },
   });
-  refuseUntilReady(app, () => readiness);
   const httpUrl = await listenHttp(app, config);
-  const loaded = persistence.load();
-  log.info({ snapshot: loaded }, 'snapshot loaded');
-  const stopTimers = startTimers(config, engine, persistence);
-  readiness = { ready: true, detail: 'ready' };
+  const stopTimers = startTimers(config, engine, snapshot);
   log.info({ http: httpUrl, resp: null, configFile: options.loaded.configFile ?? null }, 'larder ready');
 
-  let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     readiness = { ready: false, detail: 'shutting down' };
     stopTimers();
     await app.close();
-    persistence.saveNow();
-    persistence.close();
+    // Waits for a background save in flight, then writes the final one with every write in it.
+    await snapshot.close();
+    snapshot.saveNow();
     log.info('larder stopped');
   };
+  let closing: Promise<void> | undefined;
   return { httpUrl, respPort: undefined, engine, close: () => (closing ??= close()) };
 }
 
