@@ -4,7 +4,7 @@ import { buildApp, type AppOptions } from '../../src/app.js';
 
 export interface RegisteredRoute {
   method: string;
-  /** In OpenAPI form: `/keys/{key}`, not Fastify's `/keys/:key`. */
+  /** In OpenAPI form, as @fastify/swagger writes it: `/keys/{key}` for `/keys/:key`, `{*}` for a wildcard. */
   path: string;
   /** `config.public`: the auth hook lets it through without a token. */
   public: boolean;
@@ -18,7 +18,7 @@ function isInfrastructureRoute(method: string, url: string): boolean {
 }
 
 function toOpenApiPath(url: string): string {
-  return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\*$/, '{*}');
 }
 
 /**
