@@ -38,7 +38,7 @@ describe('transactions (MULTI/EXEC semantics)', () => {
 
   it('sees the writes of earlier commands in the same transaction', () => {
     const e = testEngine();
-    const outcome = runTransaction(e.dispatcher, [['INCR', 'n'], ['INCRBY', 'n', 10], ['GET', 'n']], e.session);
+    const outcome = runTransaction(e.dispatcher, [['INCR', 'n'], ['INCRBY', 'n', '10'], ['GET', 'n']], e.session);
     expect(outcome).toEqual({ executed: true, replies: [1, 11, '11'] });
   });
 });
