@@ -1,3 +1,4 @@
+import { connectionCommands } from './connection.js';
 import { Dispatcher } from './dispatcher.js';
 import { expireCommands } from './expire-commands.js';
 import { keyCommands } from './keys.js';
@@ -10,7 +11,8 @@ import type { Store } from '../store/store.js';
 
 /** Every family file contributes its specs here; nothing else lists commands. */
 export function allCommandSpecs(): CommandSpec[] {
-  return [...stringCommands, ...keyCommands, ...expireCommands, ...serverCommands, ...restCommands];
+  return [...stringCommands, ...keyCommands, ...expireCommands, ...serverCommands, ...restCommands,
+    ...connectionCommands];
 }
 
 export function buildCommandTable(extra: readonly CommandSpec[] = []): Table {

@@ -94,6 +94,13 @@ export interface ConnectedClient {
   outputBufferBytes(): number;
   /** Closes the connection once the reply being produced, if any, has been written. */
   close(): void;
+  /**
+   * Checks AUTH credentials against the door's tokens (user `default` only): `unconfigured` when
+   * the door has no tokens, which Redis answers differently from a wrong password.
+   */
+  checkCredentials(username: string, password: string): 'ok' | 'wrong' | 'unconfigured';
+  /** Whether a new or RESET connection must authenticate before running commands. */
+  readonly authRequired: boolean;
 }
 
 export interface ClientRegistry {
