@@ -1,0 +1,23 @@
+import type { AggregateValue } from '../entry.js';
+import { DenseSet } from './dense-set.js';
+
+/** A Redis set of byte strings, with O(1) random members for SPOP / SRANDMEMBER (see DenseSet). */
+export class SetValue extends DenseSet implements AggregateValue {
+  get type(): 'set' {
+    return 'set';
+  }
+
+  static of(members: Iterable<string>): SetValue {
+    const set = new SetValue();
+    for (const member of members) set.add(member);
+    return set;
+  }
+
+  *[Symbol.iterator](): IterableIterator<string> {
+    for (let i = 0; i < this.members.length; i++) yield this.members[i]!;
+  }
+
+  clone(): SetValue {
+    return SetValue.of(this);
+  }
+}
