@@ -89,6 +89,29 @@ export const Errors = {
     new CommandError(`ERR Unknown option or number of arguments for CONFIG SET - '${truncate(name)}'`),
   configSetFailed: (name: string, reason: string) =>
     new CommandError(`ERR CONFIG SET failed (possibly related to argument '${truncate(name)}') - ${reason}`),
+  // Aggregate types (hashes, lists, sets, sorted sets).
+  hashNotInteger: fixed('ERR hash value is not an integer'),
+  hashNotFloat: fixed('ERR hash value is not a float'),
+  incrementNanOrInfinity: fixed('ERR value is NaN or Infinity'),
+  outOfRange: fixed('ERR value is out of range'),
+  mustBePositive: fixed('ERR value is out of range, must be positive'),
+  indexOutOfRange: fixed('ERR index out of range'),
+  /** A custom message Redis passes to its range-checked integer parsers (`COUNT can't be negative` …). */
+  rangeMessage: (text: string) => new CommandError(`ERR ${text}`),
+  lposRankZero: fixed(
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  ),
+  tooManyKeysForArgs: fixed("ERR Number of keys can't be greater than number of args"),
+  zaddNxXx: fixed('ERR XX and NX options at the same time are not compatible'),
+  zaddGtLtNx: fixed('ERR GT, LT, and/or NX options at the same time are not compatible'),
+  zaddIncrPairs: fixed('ERR INCR option supports a single increment-element pair'),
+  scoreNaN: fixed('ERR resulting score is not a number (NaN)'),
+  minMaxNotFloat: fixed('ERR min or max is not a float'),
+  minMaxNotLex: fixed('ERR min or max not valid string range item'),
+  weightNotFloat: fixed('ERR weight value is not a float'),
+  atLeastOneKey: (command: string) => new CommandError(`ERR at least 1 input key is needed for '${command}' command`),
+  limitWithoutBy: fixed('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX'),
+  withScoresByLex: fixed('ERR syntax error, WITHSCORES not supported in combination with BYLEX'),
 } as const;
 
 /** Redis truncates echoed user input in error messages to 128 bytes. */
