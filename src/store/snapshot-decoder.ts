@@ -79,7 +79,7 @@ export function decodeSnapshot(source: ByteSource, file: string, sink: RecordSin
     const head = readExactly(source, position, BLOCK_HEADER_BYTES, 'a block header', fail);
     const payloadBytes = head.readUInt32BE(0);
     if (payloadBytes === 0) break;
-    const payload = readExactly(source, position + BLOCK_HEADER_BYTES, payloadBytes, `a block of ${payloadBytes} bytes`, fail);
+    const payload = readBlockPayload(source, position, payloadBytes, fail);
     runningCrc = crc32(payload, runningCrc);
     if (runningCrc !== head.readUInt32BE(4)) fail(position, 'block checksum mismatch');
     const input = new ByteReader(payload, position + BLOCK_HEADER_BYTES, fail);
@@ -99,6 +99,17 @@ function readExactly(source: ByteSource, position: number, length: number, what:
   if (chunk === undefined || chunk.length < length) {
     const endsAt = position + (chunk?.length ?? Math.max(available, 0));
     fail(position, `expected ${what} but the file ends at offset ${endsAt} (truncated)`);
+  }
+  return chunk!;
+}
+
+/** Reports a short block at the block's own offset: its length field may be the damaged part. */
+function readBlockPayload(source: ByteSource, blockOffset: number, payloadBytes: number, fail: Fail): Buffer {
+  const payloadStart = blockOffset + BLOCK_HEADER_BYTES;
+  const chunk = payloadStart + payloadBytes <= source.sizeBytes ? source.read(payloadStart, payloadBytes) : undefined;
+  if (chunk === undefined || chunk.length < payloadBytes) {
+    const endsAt = chunk === undefined ? source.sizeBytes : payloadStart + chunk.length;
+    fail(blockOffset, `the block declares ${payloadBytes} bytes but the file ends at offset ${endsAt} (truncated)`);
   }
   return chunk!;
 }
