@@ -71,6 +71,8 @@ export const Errors = {
     new CommandError(`ERR '${truncate(command)}' is not available over HTTP: ${reason}`),
   // Connection commands (RESP door).
   maxClients: fixed('ERR max number of clients reached'),
+  /** A handler failed unexpectedly; details go to the log, never to the client. */
+  internal: fixed('ERR internal error'),
   badClientName: fixed('ERR Client names cannot contain spaces, newlines or special characters.'),
   noSuchClient: fixed('ERR No such client'),
   badClientId: fixed('ERR client-id should be greater than 0'),
