@@ -1,0 +1,192 @@
+import type { Socket } from 'node:net';
+import type { ClientSession, ConnectedClient } from '../commands/types.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { encodeError, encodeReply } from './encoder.js';
+import type { RespLimits } from './limits.js';
+import { ProtocolError, RespParser } from './parser.js';
+
+export type RespLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
+
+/** Replies are batched per socket read; a batch this large is written out before continuing. */
+const FLUSH_THRESHOLD_BYTES = 256 * 1024;
+
+export interface ConnectionDeps {
+  engine: Engine;
+  limits: RespLimits;
+  /** Whether a fresh connection must AUTH first, and how credentials are checked. */
+  credentials: { required: boolean; check(username: string, password: string): 'ok' | 'wrong' | 'unconfigured' };
+  log: RespLog;
+}
+
+function endpoint(address: string | undefined, port: number | undefined): string {
+  const host = address?.startsWith('::ffff:') ? address.slice(7) : (address ?? '?');
+  return `${host.includes(':') ? `[${host}]` : host}:${port ?? 0}`;
+}
+
+/**
+ * One RESP client. Each socket read is parsed into commands that run one at a time through the
+ * dispatcher; their replies are concatenated and written with one `socket.write` per read, so a
+ * pipeline of any depth costs one syscall per read rather than one per command. The connection
+ * never touches the store: it parses, dispatches, renders.
+ */
+export class RespConnection implements ConnectedClient {
+  readonly session: ClientSession;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly connectedAtMs = Date.now();
+  lastCommandAtMs = this.connectedAtMs;
+  noEvict = false;
+  private lastArgv: readonly string[] | undefined;
+  private readonly parser: RespParser;
+  /** Inside `onData`: a close requested now (QUIT, CLIENT KILL of itself) waits for the replies. */
+  private processing = false;
+  private closing = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.session = deps.engine.newSession('resp', !deps.credentials.required);
+    this.addr = endpoint(socket.remoteAddress, socket.remotePort);
+    this.laddr = endpoint(socket.localAddress, socket.localPort);
+    this.parser = new RespParser(deps.limits);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => socket.resume());
+    socket.on('timeout', () => this.onIdle());
+    // Resets and aborted connections are routine; the socket closes either way.
+    socket.on('error', () => socket.destroy());
+    this.applyIdleTimeout();
+  }
+
+  get authRequired(): boolean {
+    return this.deps.credentials.required;
+  }
+
+  /** CLIENT LIST's `cmd`: the last command, with its subcommand for containers (`client|list`). */
+  get lastCommand(): string {
+    const argv = this.lastArgv;
+    if (argv === undefined) return 'NULL';
+    const name = argv[0]!.toLowerCase();
+    const spec = this.deps.engine.dispatcher.table.get(name);
+    return spec?.subcommands !== undefined && argv.length > 1 ? `${name}|${argv[1]!.toLowerCase()}` : name;
+  }
+
+  checkCredentials(username: string, password: string): 'ok' | 'wrong' | 'unconfigured' {
+    return this.deps.credentials.check(username, password);
+  }
+
+  queryBufferBytes(): number {
+    return this.parser.pendingBytes();
+  }
+
+  outputBufferBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Re-reads the idle timeout (CONFIG SET timeout applies to existing clients too, as in Redis). */
+  applyIdleTimeout(): void {
+    this.socket.setTimeout(this.deps.limits.idleTimeoutSeconds * 1000);
+  }
+
+  close(): void {
+    if (this.processing) this.closing = true;
+    else this.closeAfterFlush();
+  }
+
+  /** Stops reading and closes once everything written so far has been flushed (graceful shutdown). */
+  closeAfterFlush(): void {
+    if (this.socket.destroyed || this.socket.writableEnded) return;
+    this.closing = true;
+    // Destroy (close the descriptor) rather than half-close: a client still sending after a
+    // protocol error must see its writes fail, as it does with Redis.
+    if (this.socket.writableLength === 0) this.socket.destroy();
+    else this.socket.end(() => this.socket.destroy());
+  }
+
+  /** Closes at once, dropping unsent replies. */
+  terminate(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
+    this.processing = true;
+    try {
+      this.parser.push(chunk);
+      this.runCommands();
+    } catch (error) {
+      this.deps.log('error', 'RESP connection failed; closing it', { client: this.addr, err: error });
+      this.socket.destroy();
+    } finally {
+      this.processing = false;
+    }
+    if (this.closing) this.closeAfterFlush();
+    else this.checkQueryBuffer();
+  }
+
+  private runCommands(): void {
+    const nowMs = Date.now();
+    const needsAuth = this.deps.credentials.required;
+    let out = '';
+    for (;;) {
+      this.parser.authRequired = needsAuth && !this.session.authenticated;
+      const argv = this.parser.next();
+      if (argv === undefined) break;
+      if (argv instanceof ProtocolError) {
+        out += encodeError(argv.message);
+        this.closing = true;
+        break;
+      }
+      this.lastArgv = argv;
+      this.lastCommandAtMs = nowMs;
+      out += this.execute(argv);
+      if (this.closing || this.socket.destroyed) break;
+      if (out.length >= FLUSH_THRESHOLD_BYTES) {
+        if (!this.write(out)) return;
+        out = '';
+      }
+    }
+    if (out.length > 0) this.write(out);
+  }
+
+  private execute(argv: string[]): string {
+    try {
+      return encodeReply(this.deps.engine.dispatcher.dispatch(argv, this.session), this.session.protocol);
+    } catch (error) {
+      // A handler bug must cost one reply, not the process.
+      this.deps.log('error', 'command failed unexpectedly', { command: argv[0], err: error });
+      return encodeError(Errors.internal().message);
+    }
+  }
+
+  /** Writes a batch; returns false when the client was dropped for exceeding the output limit. */
+  private write(text: string): boolean {
+    const flushed = this.socket.write(text, 'latin1');
+    if (this.socket.writableLength > this.deps.limits.outputBufferLimitBytes) {
+      this.deps.log('warn', 'closing client that exceeded the output buffer limit', {
+        client: this.addr,
+        outputBytes: this.socket.writableLength,
+        limitBytes: this.deps.limits.outputBufferLimitBytes,
+      });
+      this.socket.destroy();
+      return false;
+    }
+    // Stop reading until the client catches up: its replies then wait in TCP, not in our heap.
+    if (!flushed) this.socket.pause();
+    return true;
+  }
+
+  private checkQueryBuffer(): void {
+    const pendingBytes = this.parser.pendingBytes();
+    if (pendingBytes <= this.deps.limits.queryBufferLimitBytes) return;
+    this.deps.log('warn', 'closing client that reached the query buffer limit', { client: this.addr, pendingBytes });
+    this.socket.destroy();
+  }
+
+  private onIdle(): void {
+    this.deps.log('info', 'closing idle client', { client: this.addr, idleTimeoutSeconds: this.deps.limits.idleTimeoutSeconds });
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,225 @@
+import { splitInlineArgs } from './inline.js';
+
+/**
+ * Incremental request parser for RESP (multibulk) and inline commands.
+ *
+ * Bytes arrive in socket chunks that may split a frame anywhere. The parser keeps a cursor into the
+ * current chunk and pulls one command at a time (`next()`), so the connection can apply per-command
+ * state (authentication changes the limits) between commands of one pipeline, as Redis does.
+ *
+ * Copying is kept to what is unavoidable: arguments are decoded straight from the receive buffer
+ * into one-byte (latin1) strings; only an incomplete header line is carried over by concatenation
+ * (at most 64 KiB), and a bulk string that spans chunks is collected as per-chunk pieces and joined
+ * once. Declared lengths are checked against the limits before anything is collected.
+ *
+ * Error texts and the order of checks follow Redis 7.0's processInlineBuffer and
+ * processMultibulkBuffer, because Redis's own test suite and clients compare them literally.
+ */
+
+export class ProtocolError {
+  constructor(
+    /** The full error reply text, e.g. `ERR Protocol error: invalid bulk length`. */
+    readonly message: string,
+  ) {}
+}
+
+export interface ParserLimits {
+  /** Largest bulk argument accepted (Redis `proto-max-bulk-len`). */
+  maxBulkBytes: number;
+}
+
+/** Redis's PROTO_INLINE_MAX_SIZE: the longest inline command or header line it waits for. */
+export const MAX_INLINE_BYTES = 64 * 1024;
+/** Redis's limits while a client that must authenticate has not yet done so. */
+export const UNAUTHENTICATED_MAX_ARGS = 10;
+export const UNAUTHENTICATED_MAX_BULK_BYTES = 16 * 1024;
+const INT32_MAX = 2_147_483_647;
+
+const CR = 13;
+const LF = 10;
+const STAR = 42;
+const DOLLAR = 36;
+const MINUS = 45;
+const ZERO = 48;
+const NINE = 57;
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Redis's string2ll for a length header: optional '-', then digits with no leading zero (a lone
+ * "0" is fine). Returns NaN when the text is not such a number; 19+ digits count as too large.
+ */
+export function parseLength(buf: Buffer, start: number, end: number): number {
+  let i = start;
+  const negative = i < end && buf[i] === MINUS;
+  if (negative) i++;
+  if (i >= end || end - i > 18) return Number.NaN;
+  if (buf[i] === ZERO && end - i > 1) return Number.NaN;
+  let value = 0;
+  for (; i < end; i++) {
+    const code = buf[i]!;
+    if (code < ZERO || code > NINE) return Number.NaN;
+    value = value * 10 + (code - ZERO);
+  }
+  return negative ? (value === 0 ? Number.NaN : -value) : value;
+}
+
+export class RespParser {
+  /** Set by the connection before each `next()`: Redis tightens limits until AUTH succeeds. */
+  authRequired = false;
+
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  /** Arguments of the multibulk command being read; null between commands. */
+  private args: string[] | null = null;
+  private argsLeft = 0;
+  /** Declared length of the bulk being read, or -1 while waiting for a `$` header. */
+  private bulkBytes = -1;
+  /** Pieces of a bulk that spans chunks, and how many of its bytes (plus CRLF) they hold. */
+  private pieces: string[] = [];
+  private pieceBytes = 0;
+  private failed: ProtocolError | null = null;
+
+  constructor(private readonly limits: ParserLimits) {}
+
+  /** Appends a chunk read from the socket. */
+  push(chunk: Buffer): void {
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+    } else if (this.bulkBytes >= 0) {
+      // Mid-bulk: keep the received part as a decoded piece instead of growing a buffer.
+      this.collectBulkPiece();
+      this.buf = chunk;
+    } else {
+      // An incomplete header or inline line (bounded by MAX_INLINE_BYTES) is carried over.
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    }
+    this.pos = 0;
+  }
+
+  /** Bytes held for commands not yet complete (Redis's query buffer, for its limit). */
+  pendingBytes(): number {
+    let held = this.buf.length - this.pos + this.pieceBytes;
+    if (this.args !== null) for (const arg of this.args) held += arg.length;
+    return held;
+  }
+
+  /** The next complete command, `undefined` when more bytes are needed, or a fatal protocol error. */
+  next(): string[] | undefined | ProtocolError {
+    if (this.failed !== null) return this.failed;
+    for (;;) {
+      if (this.args === null) {
+        if (this.pos >= this.buf.length) return undefined;
+        const started = this.buf[this.pos] === STAR ? this.startMultibulk() : this.readInline();
+        if (started !== null) return started;
+        // null: an empty command (blank line, `*0`, `*-1`): Redis skips it silently.
+        continue;
+      }
+      return this.readArguments();
+    }
+  }
+
+  private fail(text: string): ProtocolError {
+    this.failed = new ProtocolError(`ERR Protocol error: ${text}`);
+    this.buf = EMPTY;
+    this.pos = 0;
+    this.args = null;
+    this.pieces = [];
+    return this.failed;
+  }
+
+  /** Reads `*<count>\r\n`; returns null after setting up the argument list or for an empty command. */
+  private startMultibulk(): undefined | ProtocolError | null {
+    const cr = this.buf.indexOf(CR, this.pos);
+    if (cr === -1) {
+      return this.buf.length - this.pos > MAX_INLINE_BYTES ? this.fail('too big mbulk count string') : undefined;
+    }
+    // Redis only requires one more byte after the CR and skips it without looking.
+    if (cr + 1 >= this.buf.length) return undefined;
+    const count = parseLength(this.buf, this.pos + 1, cr);
+    if (Number.isNaN(count) || count > INT32_MAX) return this.fail('invalid multibulk length');
+    if (count > UNAUTHENTICATED_MAX_ARGS && this.authRequired) return this.fail('unauthenticated multibulk length');
+    this.pos = cr + 2;
+    if (count <= 0) return null;
+    this.args = [];
+    this.argsLeft = count;
+    this.bulkBytes = -1;
+    return null;
+  }
+
+  /** Reads one inline line; returns null for a blank line or once arguments are ready in `args`. */
+  private readInline(): string[] | undefined | ProtocolError | null {
+    const lf = this.buf.indexOf(LF, this.pos);
+    if (lf === -1) {
+      return this.buf.length - this.pos > MAX_INLINE_BYTES ? this.fail('too big inline request') : undefined;
+    }
+    const end = lf > this.pos && this.buf[lf - 1] === CR ? lf - 1 : lf;
+    const argv = splitInlineArgs(this.buf.toString('latin1', this.pos, end));
+    if (argv === null) return this.fail('unbalanced quotes in request');
+    this.pos = lf + 1;
+    return argv.length === 0 ? null : argv;
+  }
+
+  /** Collects bulk arguments until the command is complete. */
+  private readArguments(): string[] | undefined | ProtocolError {
+    while (this.argsLeft > 0) {
+      if (this.bulkBytes === -1) {
+        const header = this.readBulkHeader();
+        if (header !== null) return header;
+      }
+      const arg = this.readBulk();
+      if (arg === undefined) return undefined;
+      this.args!.push(arg);
+      this.argsLeft--;
+      this.bulkBytes = -1;
+    }
+    const argv = this.args!;
+    this.args = null;
+    return argv;
+  }
+
+  /** Reads `$<length>\r\n` into `bulkBytes`; returns null on success. */
+  private readBulkHeader(): undefined | ProtocolError | null {
+    const cr = this.buf.indexOf(CR, this.pos);
+    if (cr === -1) {
+      return this.buf.length - this.pos > MAX_INLINE_BYTES ? this.fail('too big bulk count string') : undefined;
+    }
+    if (cr + 1 >= this.buf.length) return undefined;
+    const first = this.buf[this.pos]!;
+    if (first !== DOLLAR) return this.fail(`expected '$', got '${String.fromCharCode(first)}'`);
+    const length = parseLength(this.buf, this.pos + 1, cr);
+    if (Number.isNaN(length) || length < 0 || length > this.limits.maxBulkBytes) return this.fail('invalid bulk length');
+    if (length > UNAUTHENTICATED_MAX_BULK_BYTES && this.authRequired) return this.fail('unauthenticated bulk length');
+    this.pos = cr + 2;
+    this.bulkBytes = length;
+    return null;
+  }
+
+  /** The bulk payload once all of it and its CRLF have arrived (the CRLF is skipped unchecked, as Redis does). */
+  private readBulk(): string | undefined {
+    const needed = this.bulkBytes + 2 - this.pieceBytes;
+    const available = this.buf.length - this.pos;
+    if (available < needed) return undefined;
+    const payloadEnd = this.pos + Math.max(0, this.bulkBytes - this.pieceBytes);
+    let value: string;
+    if (this.pieces.length === 0) {
+      value = this.buf.toString('latin1', this.pos, payloadEnd);
+    } else {
+      this.pieces.push(this.buf.toString('latin1', this.pos, payloadEnd));
+      value = this.pieces.join('');
+      this.pieces = [];
+    }
+    this.pieceBytes = 0;
+    this.pos += needed;
+    return value;
+  }
+
+  /** Moves the unread part of the current buffer (a partial bulk) into `pieces`. */
+  private collectBulkPiece(): void {
+    const payloadLeft = Math.max(0, this.bulkBytes - this.pieceBytes);
+    const take = Math.min(this.buf.length - this.pos, payloadLeft);
+    if (take > 0) this.pieces.push(this.buf.toString('latin1', this.pos, this.pos + take));
+    // Bytes past the payload are (part of) the trailing CRLF: counted, not kept.
+    this.pieceBytes += this.buf.length - this.pos;
+  }
+}

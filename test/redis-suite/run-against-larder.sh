@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs Redis's own Tcl test suite (tag 7.0.15, external-server mode) against a throwaway Larder.
+#
+#   test/redis-suite/run-against-larder.sh [UNIT...]
+#
+# Starts Larder's RESP door on a free loopback port, runs ../shared/tools/redis-tests/run.sh
+# against it (default: the units issue 3 accepts), then stops Larder by its PID. Environment knobs
+# of run.sh (REDIS_TCL_*) pass through. LARDER_SERVER_CMD overrides how Larder is started; it gets
+# the port as its last argument.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+RUNNER=${REDIS_TESTS_RUNNER:-$ROOT/../shared/tools/redis-tests/run.sh}
+[ -x "$RUNNER" ] || { echo "error: no runner at $RUNNER" >&2; exit 2; }
+
+UNITS=("$@")
+[ ${#UNITS[@]} -gt 0 ] || UNITS=(unit/type/string unit/expire unit/keyspace unit/type/incr unit/protocol unit/info-command unit/scan)
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+PORT=$(free_port)
+LOG=$(mktemp -t larder-suite-XXXXXX.log)
+cd "$ROOT" || exit 2
+# shellcheck disable=SC2086
+${LARDER_SERVER_CMD:-node --import tsx test/support/resp-dev-server.ts} "$PORT" >"$LOG" 2>&1 &
+PID=$!
+stop() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
+trap stop EXIT
+
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  kill -0 "$PID" 2>/dev/null || { echo "error: Larder exited; log: $LOG" >&2; cat "$LOG" >&2; exit 2; }
+  sleep 0.1
+done
+echo "Larder pid $PID on 127.0.0.1:$PORT (log $LOG)"
+"$RUNNER" 127.0.0.1 "$PORT" "${UNITS[@]}"
