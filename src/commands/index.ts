@@ -1,6 +1,7 @@
 import { connectionCommands } from './connection.js';
 import { Dispatcher } from './dispatcher.js';
 import { expireCommands } from './expire-commands.js';
+import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { restCommands } from './rest.js';
 import { serverCommands } from './server.js';
@@ -12,7 +13,8 @@ import type { Store } from '../store/store.js';
 /** Every family file contributes its specs here; nothing else lists commands. */
 export function allCommandSpecs(): CommandSpec[] {
   return [...stringCommands, ...keyCommands, ...expireCommands, ...serverCommands, ...restCommands,
-    ...connectionCommands];
+    ...connectionCommands,
+    ...hashCommands];
 }
 
 export function buildCommandTable(extra: readonly CommandSpec[] = []): Table {
