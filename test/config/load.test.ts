@@ -136,3 +136,10 @@ describe('names and formats', () => {
     expect(() => parseSaveRules('900 x')).toThrow('"900 x" is not a pair of positive integers');
   });
 });
+
+describe('config/larder.example.json', () => {
+  it('is valid and spells out exactly the defaults', () => {
+    const example = new URL('../../config/larder.example.json', import.meta.url).pathname;
+    expect(loadConfig({ configFile: example, env: {} }).config).toEqual(loadConfig({ env: {} }).config);
+  });
+});
