@@ -12,6 +12,7 @@ import {
 import type { RouteDeps } from '../routes/context.js';
 import { commandRoutes } from '../routes/commands.js';
 import { healthRoutes } from '../routes/health.js';
+import { keyRoutes } from '../routes/keys.js';
 import { HttpProblem, problemBody, statusForCommandError } from '../routes/problem.js';
 import { CommandError } from './errors.js';
 
@@ -41,6 +42,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 8192 },
+    frameworkErrors: routingError,
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -84,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   healthRoutes(app, options);
+  keyRoutes(app, options);
   commandRoutes(app, options);
   return app;
 }
@@ -113,6 +116,21 @@ function authHook(tokens: readonly string[]) {
       await sendError(request, reply, 401, 'unauthorized', 'A valid bearer token is required (Authorization: Bearer <token>).');
     }
   };
+}
+
+/**
+ * URLs the router rejects before any route runs (bad percent-encoding, a path parameter over
+ * `maxParamLength`, e.g. a huge key in /keys/:key) answer problem+json like every other error.
+ * No route context exists yet, so this writes the problem directly.
+ */
+function routingError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const status = tooLong ? 414 : 400;
+  const detail = tooLong
+    ? 'A path segment is longer than 8192 characters'
+    : 'The URL is not valid percent-encoded UTF-8 (address a binary key with ?keyEncoding=base64)';
+  const body = problemBody(status, tooLong ? 'uri_too_long' : 'invalid_url', detail, request.url.split('?')[0]);
+  void reply.code(status).type('application/problem+json').send(JSON.stringify(body));
 }
 
 function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string): FastifyReply {

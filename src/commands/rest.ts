@@ -71,12 +71,16 @@ function refusal(options: PutOptions, existing: Entry | undefined): PutOutcome |
   if (options.condition === 'XX' && existing === undefined) return 'missing';
   if (options.ifMatch.length > 0) {
     if (existing === undefined) return 'missing';
-    if (!options.ifMatch.includes(entryEtag(existing) ?? '')) return 'mismatch';
+    if (!etagListed(options.ifMatch, existing)) return 'mismatch';
   }
-  if (options.ifNoneMatch.length > 0 && existing !== undefined && options.ifNoneMatch.includes(entryEtag(existing) ?? '')) {
-    return 'matched';
-  }
+  if (options.ifNoneMatch.length > 0 && existing !== undefined && etagListed(options.ifNoneMatch, existing)) return 'matched';
   return undefined;
+}
+
+/** Whether the entry's ETag is one of `tags`; a value without an ETag matches none. */
+function etagListed(tags: readonly string[], entry: Entry): boolean {
+  const etag = entryEtag(entry);
+  return etag !== null && tags.includes(etag);
 }
 
 /**
@@ -110,7 +114,7 @@ function delCommand(argv: string[], ctx: CommandContext): Reply {
   }
   const existing = ctx.db.lookup(key, ctx.nowMs);
   if (existing === undefined) return 'missing';
-  if (ifMatch.length > 0 && !ifMatch.includes(entryEtag(existing) ?? '')) return 'mismatch';
+  if (ifMatch.length > 0 && !etagListed(ifMatch, existing)) return 'mismatch';
   ctx.db.delete(key);
   return 'deleted';
 }

@@ -1,0 +1,33 @@
+import type { Reply } from '../src/commands/reply.js';
+import type { Limits } from '../src/commands/types.js';
+import type { RouteDeps } from './context.js';
+
+/**
+ * What the key routes need from the engine: one internal session on database 0 and the size
+ * limits. Built once at registration, so a request allocates no session and no closure.
+ */
+export interface KeyDoor {
+  dispatch(argv: string[]): Reply;
+  readonly limits: Limits;
+}
+
+export function keyDoor(deps: RouteDeps): KeyDoor {
+  const { dispatcher } = deps.engine;
+  // `internal` is the only door the dispatcher lets run the larder.* commands.
+  const session = deps.engine.newSession('internal', true);
+  return {
+    dispatch: (argv) => dispatcher.dispatch(argv, session),
+    limits: deps.engine.server.limits,
+  };
+}
+
+export interface KeyRequestParts {
+  params: { key: string };
+  query: { keyEncoding: 'utf8' | 'base64' };
+}
+
+/** The path a key is addressed by, for `Location` headers. */
+export function keyLocation(request: KeyRequestParts): string {
+  const path = `/keys/${encodeURIComponent(request.params.key)}`;
+  return request.query.keyEncoding === 'base64' ? `${path}?keyEncoding=base64` : path;
+}
