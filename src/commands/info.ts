@@ -52,6 +52,24 @@ function cpuSection(): Section {
   return {
     used_cpu_sys: (usage.system / 1e6).toFixed(6),
     used_cpu_user: (usage.user / 1e6).toFixed(6),
+    // Larder forks no children (snapshots are written in-process), so their CPU time is zero.
+    used_cpu_sys_children: '0.000000',
+    used_cpu_user_children: '0.000000',
+  };
+}
+
+/** A master with no replicas and no replication stream: every offset stays 0. */
+function replicationSection(): Section {
+  return {
+    role: 'master',
+    connected_slaves: 0,
+    master_failover_state: 'no-failover',
+    master_repl_offset: 0,
+    second_repl_offset: -1,
+    repl_backlog_active: 0,
+    repl_backlog_size: 0,
+    repl_backlog_first_byte_offset: 0,
+    repl_backlog_histlen: 0,
   };
 }
 
@@ -72,7 +90,7 @@ function sections(ctx: CommandContext): Array<[string, Section]> {
     ['memory', memorySection()],
     ['persistence', extra['persistence'] ?? {}],
     ['stats', { ...statsSection(ctx), ...(extra['stats'] ?? {}) }],
-    ['replication', { role: 'master', connected_slaves: 0 }],
+    ['replication', replicationSection()],
     ['cpu', cpuSection()],
   ];
   for (const [name, section] of Object.entries(extra)) {
