@@ -143,6 +143,13 @@ describe('POST /commands: arguments', () => {
     });
     expect(response.json()).toEqual({ result: 'hi' });
   });
+
+  it('answers 400 {"error"} when such a body is not JSON either', async () => {
+    const { app } = await start();
+    const response = await app.inject({ method: 'POST', url: '/commands', payload: 'cmd=PING', headers: { 'content-type': 'text/plain' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: 'ERR the request body is not valid JSON' });
+  });
 });
 
 describe('POST /commands: Upstash-Encoding', () => {
