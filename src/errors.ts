@@ -87,6 +87,11 @@ export const Errors = {
   debugDisabled: fixed(
     'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
   ),
+  bitOffset: fixed('ERR bit offset is not an integer or out of range'),
+  bitValue: fixed('ERR bit is not an integer or out of range'),
+  lcsNotStrings: fixed('ERR The specified keys must contain string values'),
+  lcsLenAndIdx: fixed('ERR If you want both the length and indexes, please just use IDX.'),
+  lcsTooLarge: fixed('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len'),
   configUnknownOption: (name: string) =>
     new CommandError(`ERR Unknown option or number of arguments for CONFIG SET - '${truncate(name)}'`),
   configSetFailed: (name: string, reason: string) =>
