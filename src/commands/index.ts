@@ -5,6 +5,7 @@ import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { restCommands } from './rest.js';
 import { serverCommands } from './server.js';
+import { stringBitCommands } from './string-bits.js';
 import { stringCommands } from './strings.js';
 import { Table } from './table.js';
 import type { CommandSpec, ServerServices } from './types.js';
@@ -13,7 +14,7 @@ import type { Store } from '../store/store.js';
 /** Every family file contributes its specs here; nothing else lists commands. */
 export function allCommandSpecs(): CommandSpec[] {
   return [...stringCommands, ...keyCommands, ...expireCommands, ...serverCommands, ...restCommands,
-    ...connectionCommands,
+    ...connectionCommands, ...stringBitCommands,
     ...hashCommands];
 }
 
