@@ -214,7 +214,8 @@ export class SnapshotPersistence {
     }
     try {
       const counts = { keysLoaded: 0, expiredDropped: 0 };
-      decodeSnapshot(fileSource(fd), this.file, this.loadingSink(counts));
+      const { sizeBytes } = decodeSnapshot(fileSource(fd), this.file, this.loadingSink(counts));
+      this.sizeHintBytes = sizeBytes;
       return counts;
     } finally {
       closeSync(fd);
