@@ -6,7 +6,7 @@ import { encodeError, encodeReply } from './encoder.js';
 import type { RespLimits } from './limits.js';
 import { ProtocolError, RespParser } from './parser.js';
 
-export type RespLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
+export type RespLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
 /** Replies are batched per socket read; a batch this large is written out before continuing. */
 const FLUSH_THRESHOLD_BYTES = 256 * 1024;
