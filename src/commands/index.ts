@@ -3,6 +3,7 @@ import { Dispatcher } from './dispatcher.js';
 import { expireCommands } from './expire-commands.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
 import { restCommands } from './rest.js';
 import { serverCommands } from './server.js';
 import { stringBitCommands } from './string-bits.js';
@@ -15,7 +16,8 @@ import type { Store } from '../store/store.js';
 export function allCommandSpecs(): CommandSpec[] {
   return [...stringCommands, ...keyCommands, ...expireCommands, ...serverCommands, ...restCommands,
     ...connectionCommands, ...stringBitCommands,
-    ...hashCommands];
+    ...hashCommands,
+    ...listCommands];
 }
 
 export function buildCommandTable(extra: readonly CommandSpec[] = []): Table {
