@@ -7,8 +7,9 @@ import { buildApp } from './app.js';
 import { readOnlyParameter } from './commands/config-registry.js';
 import { createEngine, type Engine } from './engine.js';
 import { flushLogs, type Logger } from './logger.js';
+import { createRespServer, type RespServer } from './resp/listener.js';
 import { systemClock, type Clock } from './store/clock.js';
-import { SnapshotCorruptError, SnapshotPersistence, SnapshotVersionError, type SnapshotLog } from './store/snapshot.js';
+import { SnapshotCorruptError, SnapshotPersistence, SnapshotVersionError } from './store/snapshot.js';
 import { Store } from './store/store.js';
 
 /** Redis's ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE: keep sweeping while more than 10% of a sample was expired. */
@@ -36,7 +37,8 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
-function snapshotLog(log: Logger): SnapshotLog {
+/** Adapts pino to the `(level, message, fields)` callbacks the store and RESP layers take (they import no logger). */
+function logCallback(log: Logger): (level: 'info' | 'warn' | 'error', message: string, fields?: object) => void {
   return (level, message, fields) => log[level](fields ?? {}, message);
 }
 
@@ -49,7 +51,7 @@ function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): { engine:
     fileName: config.snapshot.fileName,
     saveRules: loaded.saveRules,
     onCorrupt: config.snapshot.onCorrupt,
-    log: snapshotLog(log),
+    log: logCallback(log),
   });
   const engine = createEngine({
     clock,
@@ -85,6 +87,23 @@ async function listenHttp(app: FastifyInstance, config: LarderConfig): Promise<s
   return `http://${host}:${address.port}`;
 }
 
+/** The RESP door, unless `resp.port` is 0; resolves with the bound port. */
+async function startResp(engine: Engine, config: LarderConfig, log: Logger): Promise<{ resp: RespServer; port: number } | undefined> {
+  if (config.resp.port === 0) return undefined;
+  const resp = createRespServer(engine, {
+    host: config.resp.host,
+    port: config.resp.port,
+    tokens: config.auth.tokens,
+    maxClients: config.resp.maxClients,
+    idleTimeoutSeconds: config.resp.idleTimeoutSeconds,
+    protoMaxBulkLenBytes: config.resp.protoMaxBulkLenBytes,
+    queryBufferLimitBytes: config.resp.queryBufferLimitBytes,
+    outputBufferLimitBytes: config.resp.outputBufferLimitBytes,
+    log: logCallback(log),
+  });
+  return { resp, port: await resp.listen() };
+}
+
 function startTimers(config: LarderConfig, engine: Engine, snapshot: SnapshotPersistence): () => void {
   const sweep = setInterval(() => {
     engine.store.activeExpireCycle({
@@ -104,7 +123,7 @@ function startTimers(config: LarderConfig, engine: Engine, snapshot: SnapshotPer
 }
 
 /**
- * The composition root: config → clock → store + snapshot → engine → load → HTTP app → timers.
+ * The composition root: config → clock → store + snapshot → engine → load → HTTP app + RESP → timers.
  * The snapshot loads before anything listens, so no client ever sees a partial keyspace.
  */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -123,20 +142,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     cors: { origins: config.cors.origins },
   });
   const httpUrl = await listenHttp(app, config);
+  const resp = await startResp(engine, config, log).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   const stopTimers = startTimers(config, engine, snapshot);
-  log.info({ http: httpUrl, resp: null, configFile: options.loaded.configFile ?? null }, 'larder ready');
+  const respAddress = resp === undefined ? null : `${config.resp.host}:${resp.port}`;
+  log.info({ http: httpUrl, resp: respAddress, configFile: options.loaded.configFile ?? null }, 'larder ready');
 
   const close = async (): Promise<void> => {
     readiness = { ready: false, detail: 'shutting down' };
     stopTimers();
-    await app.close();
+    // Both doors stop accepting and finish what they started before the final snapshot.
+    await Promise.all([app.close(), resp?.resp.close()]);
     // Waits for a background save in flight, then writes the final one with every write in it.
     await snapshot.close();
     snapshot.saveNow();
     log.info('larder stopped');
   };
   let closing: Promise<void> | undefined;
-  return { httpUrl, respPort: undefined, engine, close: () => (closing ??= close()) };
+  return { httpUrl, respPort: resp?.port, engine, close: () => (closing ??= close()) };
 }
 
 /**

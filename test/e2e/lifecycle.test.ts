@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanUp, command, runLarder, startLarder, tempDataDir } from './larder-process.js';
+import { cleanUp, command, freePort, runLarder, startLarder, tempDataDir } from './larder-process.js';
 
 afterAll(cleanUp);
 
@@ -80,5 +81,35 @@ describe('a real larder process', () => {
     expect(await command(moved.httpUrl, 'DBSIZE')).toBe(0);
     expect(readdirSync(dataDir).some((name) => name.startsWith('larder.snapshot.corrupt-'))).toBe(true);
     expect((await moved.stop()).code).toBe(0);
+  });
+
+  it('serves RESP beside HTTP on one keyspace; SIGTERM with a client connected still saves and exits 0', async () => {
+    const dataDir = tempDataDir();
+    const respPort = await freePort();
+    const first = await startLarder(['--data.dir', dataDir, '--resp.port', String(respPort), ...NO_SAVE_RULES], { LARDER_AUTH_TOKENS: 'resp-token' });
+    expect(first.stdout()).toContain(`"resp":"127.0.0.1:${respPort}"`);
+    const client = new Redis({ host: '127.0.0.1', port: respPort, password: 'resp-token', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    await client.connect();
+    try {
+      await client.set('over-resp', 'written by ioredis');
+      expect(await client.save()).toBe('OK');
+      await client.set('after-save', 'lost on kill -9');
+      expect(await first.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    } finally {
+      client.disconnect();
+    }
+
+    const second = await startLarder(['--data.dir', dataDir, '--resp.port', String(respPort), ...NO_SAVE_RULES], { LARDER_AUTH_TOKENS: 'resp-token' });
+    const again = new Redis({ host: '127.0.0.1', port: respPort, password: 'resp-token', maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      expect(await again.mget('over-resp', 'after-save')).toEqual(['written by ioredis', null]);
+      await again.set('at-shutdown', 'saved by SIGTERM');
+      expect(await second.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    } finally {
+      again.disconnect();
+    }
+    const third = await startLarder(['--data.dir', dataDir, ...NO_SAVE_RULES]);
+    expect(await command(third.httpUrl, 'GET', 'at-shutdown')).toBe('saved by SIGTERM');
+    expect((await third.stop()).code).toBe(0);
   });
 });
