@@ -67,6 +67,29 @@ describe('Swagger UI at /docs, in headless Chromium', () => {
     expect(JSON.parse(shown.body)).toEqual({ error: 'ERR value is not an integer or out of range' });
   });
 
+  it('writes a JSON value with PUT /keys/{key} and reads it back with GET /keys/{key}', async () => {
+    const key = { key: 'swagger:menu' };
+    const written = await tryItOut(operationBlock(docs.page(), 'PUT', '/keys/{key}'), {
+      parameters: key,
+      body: '{"value": {"soup": ["leek", 2]}, "ttl": 60}',
+    });
+    expect(written.status).toBe(201);
+    expect(JSON.parse(written.body)).toMatchObject({ key: 'swagger:menu', created: true, ttl: 60 });
+
+    const read = await tryItOut(operationBlock(docs.page(), 'GET', '/keys/{key}'), { parameters: key });
+    expect(read.status).toBe(200);
+    // The test engine's clock stands still, so the TTL is exactly what was written.
+    expect(JSON.parse(read.body)).toMatchObject({ key: 'swagger:menu', value: { soup: ['leek', 2] }, ttl: 60 });
+  });
+
+  it('deletes with DELETE /keys/{key}, after which GET shows the 404 problem+json', async () => {
+    const key = { key: 'swagger:menu' };
+    expect(await tryItOut(operationBlock(docs.page(), 'DELETE', '/keys/{key}'), { parameters: key })).toMatchObject({ status: 204 });
+    const read = await tryItOut(operationBlock(docs.page(), 'GET', '/keys/{key}'), { parameters: key });
+    expect(read.status).toBe(404);
+    expect(JSON.parse(read.body)).toMatchObject({ status: 404, code: 'not_found', instance: '/keys/swagger%3Amenu' });
+  });
+
   // Last, so the picture shows the responses above. Set LARDER_SCREENSHOT_DIR to keep it.
   it('renders a page worth looking at (full-page screenshot)', async () => {
     const file = join(process.env.LARDER_SCREENSHOT_DIR ?? browser.workDir, 'swagger-ui.png');
