@@ -26,7 +26,7 @@ describe('openapi/openapi.json', () => {
   });
 
   it('does not depend on tokens, CORS origins, limits or the engine state of the serving process', async () => {
-    const engine = testEngine();
+    const engine = testEngine({ limits: { maxKeyBytes: 16, maxValueBytes: 64 } });
     engine.run('SET', 'some-key', 'some-value');
     const deployment = {
       ...documentAppOptions(),
