@@ -6,6 +6,7 @@ import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { restCommands } from './rest.js';
 import { serverCommands } from './server.js';
+import { setCommands } from './sets.js';
 import { stringBitCommands } from './string-bits.js';
 import { stringCommands } from './strings.js';
 import { Table } from './table.js';
@@ -17,7 +18,8 @@ export function allCommandSpecs(): CommandSpec[] {
   return [...stringCommands, ...keyCommands, ...expireCommands, ...serverCommands, ...restCommands,
     ...connectionCommands, ...stringBitCommands,
     ...hashCommands,
-    ...listCommands];
+    ...listCommands,
+    ...setCommands];
 }
 
 export function buildCommandTable(extra: readonly CommandSpec[] = []): Table {
