@@ -164,31 +164,38 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   return { httpUrl, respPort: resp?.port, engine, close: () => (closing ??= close()) };
 }
 
+/** Where signals come from and how the process ends; the process itself unless a test says otherwise. */
+export interface ProcessHooks {
+  on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  exit(code: number): void;
+}
+
 /**
  * SIGTERM / SIGINT close gracefully and exit 0 (1 if the final snapshot failed); a second signal
  * while closing exits at once, for the operator who really means it.
  */
-export function closeOnSignals(server: RunningServer, log: Logger, exit: (code: number) => never = process.exit): void {
+export function closeOnSignals(server: RunningServer, log: Logger, hooks: ProcessHooks = process): void {
   let signalled = false;
+  const finish = async (code: number): Promise<void> => {
+    await flushLogs(log);
+    hooks.exit(code);
+  };
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) {
       log.warn({ signal }, 'second signal: exiting without finishing the shutdown');
-      exit(1);
+      void finish(1);
+      return;
     }
     signalled = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests, then a final snapshot');
     server.close().then(
-      async () => {
-        await flushLogs(log);
-        exit(0);
-      },
-      async (error: unknown) => {
+      () => finish(0),
+      (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
-        await flushLogs(log);
-        exit(1);
+        return finish(1);
       },
     );
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  hooks.on('SIGTERM', onSignal);
+  hooks.on('SIGINT', onSignal);
 }
