@@ -30,7 +30,8 @@ export default tseslint.config(
       // Binary-safe code matches control bytes (\x00-\x1f) on purpose: in UTF-8 and base64 checks.
       'no-control-regex': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      eqeqeq: ['error', 'always'],
+      // `x != null` (null or undefined) is a deliberate idiom; every other comparison is strict.
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },
   boundary(['src/store/**/*.ts'], {
