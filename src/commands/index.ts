@@ -7,6 +7,7 @@ import { listCommands } from './lists.js';
 import { restCommands } from './rest.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
+import { sortedSetCommands } from './sorted-sets.js';
 import { stringBitCommands } from './string-bits.js';
 import { stringCommands } from './strings.js';
 import { Table } from './table.js';
@@ -19,7 +20,8 @@ export function allCommandSpecs(): CommandSpec[] {
     ...connectionCommands, ...stringBitCommands,
     ...hashCommands,
     ...listCommands,
-    ...setCommands];
+    ...setCommands,
+    ...sortedSetCommands];
 }
 
 export function buildCommandTable(extra: readonly CommandSpec[] = []): Table {

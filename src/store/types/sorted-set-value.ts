@@ -101,6 +101,11 @@ export class SortedSetValue implements AggregateValue {
     return this.nodes.valueAt(this.nodes.randomPosition());
   }
 
+  /** The node at a storage position in [0, size) (not a rank): for random picks in O(1). */
+  nodeAtPosition(position: number): SkipNode {
+    return this.nodes.valueAt(position);
+  }
+
   /** SCAN over members (see DenseSet for the guarantees). */
   scan(cursor: number, count: number, visit: (node: SkipNode) => void): number {
     return this.nodes.scan(cursor, count, (position) => visit(this.nodes.valueAt(position)));
