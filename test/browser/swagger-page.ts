@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's Chromium (`.ci/run` installs it); `LARDER_CHROMIUM` points elsewhere. */
+export const CHROMIUM_PATH = process.env.LARDER_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Quiet, deterministic headless Chromium: no sandbox (containers), no network chatter of its own. */
 const CHROMIUM_ARGS = [
@@ -27,7 +28,9 @@ export interface Browser {
 /** Launches headless Chromium with a throw-away profile; fails loudly when Chromium is missing. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}; the Swagger UI check needs a real browser (apt-get install chromium; .ci/run does).`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}; the Swagger UI check needs a real browser (apt-get install chromium, as .ci/run does, or set LARDER_CHROMIUM).`,
+    );
   }
   const workDir = await mkdtemp(join(tmpdir(), 'larder-browser-'));
   const context = await chromium.launchPersistentContext(join(workDir, 'profile'), {

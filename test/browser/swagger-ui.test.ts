@@ -41,7 +41,10 @@ async function documentedOperations(baseUrl: string): Promise<string[]> {
   return Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
 }
 
-describe('Swagger UI at /docs, in headless Chromium', () => {
+// A real browser on a shared 2-core machine, possibly beside the rest of the suite: generous budgets.
+const BROWSER_TEST = { timeout: 60_000 };
+
+describe('Swagger UI at /docs, in headless Chromium', BROWSER_TEST, () => {
   const docs = docsPage();
   it('lists every operation of the OpenAPI document', async () => {
     const listed = await listedOperations(docs.page());
@@ -100,7 +103,7 @@ describe('Swagger UI at /docs, in headless Chromium', () => {
   });
 });
 
-describe('Swagger UI with bearer tokens configured', () => {
+describe('Swagger UI with bearer tokens configured', BROWSER_TEST, () => {
   const docs = docsPage({ auth: { tokens: ['swagger-token'] } });
 
   it('runs the public health routes without a token', async () => {
