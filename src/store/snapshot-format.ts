@@ -1,4 +1,5 @@
 import type { StoredValue, ValueType } from './entry.js';
+import { aggregateCodecs } from './types/codecs.js';
 
 /**
  * The snapshot file layout, version 1. All integers are big-endian.
@@ -210,8 +211,8 @@ const stringCodec: ValueCodec = {
   decode: (input) => input.latin1(),
 };
 
-/** Codecs by type; aggregate types (issue 4) add theirs here alongside their TypeByte. */
-export const valueCodecs: Partial<Record<ValueType, ValueCodec>> = { string: stringCodec };
+/** Codecs by type; the aggregate types' live beside their value classes (store/types/codecs.ts). */
+export const valueCodecs: Partial<Record<ValueType, ValueCodec>> = { string: stringCodec, ...aggregateCodecs };
 
 /** Codecs indexed by type byte, built once per load; holes are types this build cannot read. */
 export function codecsByTypeByte(): ReadonlyArray<ValueCodec | undefined> {
