@@ -1,0 +1,71 @@
+/**
+ * Benchmark settings from the environment. Defaults are the issue's figures (wrk -t1 -c64 -d10s,
+ * three runs, redis-benchmark -c 50); BENCH_QUICK=1 trades precision for a ~1 minute run.
+ *
+ *   BENCH_QUICK=1            short runs (about a minute in all)
+ *   BENCH_PIN=0|1            pin servers to core 0 and load generators to core 1 (default: 1 with 2+ cores)
+ *   BENCH_SUITES=rest,resp   which suites run (default: all)
+ *   BENCH_RUNS=<n>           runs per workload and server (median reported)
+ *   BENCH_DURATION_S=<s>     wrk duration per run
+ *   BENCH_PROFILE=1          run Larder under `node --cpu-prof` and print its top self-time functions
+ */
+import { availableParallelism } from 'node:os';
+
+export interface BenchConfig {
+  quick: boolean;
+  pinned: boolean;
+  /** `taskset -c` lists; undefined when unpinned. */
+  serverCpus?: string;
+  loadCpus?: string;
+  suites: string[];
+  runs: number;
+  cpuProfile: boolean;
+  rest: { durationS: number; warmupS: number; connections: number; keyCount: number; bodyBytes: number };
+  resp: { clients: number; pipelines: number[]; requestsPerPipeline: Record<number, number>; warmupRequests: number };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== '0' && raw !== '1') throw new Error(`${name} must be 0 or 1, got "${raw}"`);
+  return raw === '1';
+}
+
+export function loadBenchConfig(env: NodeJS.ProcessEnv, knownSuites: readonly string[], cores = availableParallelism()): BenchConfig {
+  const quick = flag(env, 'BENCH_QUICK', false);
+  const pinned = flag(env, 'BENCH_PIN', cores >= 2);
+  if (pinned && cores < 2) throw new Error(`BENCH_PIN=1 needs 2 cores, this machine has ${cores}`);
+  const suites = (env.BENCH_SUITES ?? knownSuites.join(',')).split(',').filter((name) => name !== '');
+  const unknown = suites.filter((name) => !knownSuites.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown BENCH_SUITES ${unknown.join(',')} (known: ${knownSuites.join(',')})`);
+  return {
+    quick,
+    pinned,
+    ...(pinned ? { serverCpus: '0', loadCpus: '1' } : {}),
+    suites,
+    runs: positiveInteger(env, 'BENCH_RUNS', quick ? 1 : 3),
+    cpuProfile: flag(env, 'BENCH_PROFILE', false),
+    rest: {
+      durationS: positiveInteger(env, 'BENCH_DURATION_S', quick ? 4 : 10),
+      warmupS: quick ? 1 : 2,
+      connections: 64,
+      keyCount: quick ? 2_000 : 10_000,
+      bodyBytes: 100,
+    },
+    resp: {
+      clients: 50,
+      pipelines: [1, 16],
+      // Sized for a couple of seconds per run at these machines' rates; -P 16 runs ~5x faster.
+      requestsPerPipeline: quick ? { 1: 50_000, 16: 250_000 } : { 1: 100_000, 16: 500_000 },
+      warmupRequests: quick ? 20_000 : 50_000,
+    },
+  };
+}

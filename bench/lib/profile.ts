@@ -1,0 +1,74 @@
+/**
+ * Reads the `.cpuprofile` files `node --cpu-prof` writes at exit and ranks functions by self time,
+ * the first question when a target is missed: where does the server's core go?
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+interface CpuProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** The subset of V8's CPU profile format this summary reads. */
+export interface CpuProfile {
+  nodes: CpuProfileNode[];
+  /** Node id sampled at each tick. */
+  samples: number[];
+  /** Microseconds since the previous sample, one per sample. */
+  timeDeltas: number[];
+}
+
+export interface SelfTime {
+  /** `functionName file:line`; V8's pseudo-frames keep their names: (garbage collector), (idle) … */
+  frame: string;
+  selfMs: number;
+  percent: number;
+}
+
+export interface ProfileSummary {
+  suite: string;
+  file: string;
+  totalMs: number;
+  top: SelfTime[];
+}
+
+function frameName(node: CpuProfileNode, root: string): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  if (url === '') return functionName || '(anonymous)';
+  const path = url.startsWith('file://') ? relative(root, new URL(url).pathname) : url;
+  return `${functionName || '(anonymous)'} ${path}:${lineNumber + 1}`;
+}
+
+/** Self time per function (summed over every node of the same frame), highest first. */
+export function topSelfTime(profile: CpuProfile, limit: number, root = process.cwd()): { totalMs: number; top: SelfTime[] } {
+  const frameById = new Map(profile.nodes.map((node) => [node.id, frameName(node, root)]));
+  const selfUsByFrame = new Map<string, number>();
+  let totalUs = 0;
+  profile.samples.forEach((nodeId, index) => {
+    const deltaUs = Math.max(0, profile.timeDeltas[index] ?? 0);
+    const frame = frameById.get(nodeId) ?? '(unknown)';
+    selfUsByFrame.set(frame, (selfUsByFrame.get(frame) ?? 0) + deltaUs);
+    totalUs += deltaUs;
+  });
+  const top = [...selfUsByFrame]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([frame, selfUs]) => ({ frame, selfMs: Math.round(selfUs / 100) / 10, percent: totalUs > 0 ? Math.round((selfUs / totalUs) * 1000) / 10 : 0 }));
+  return { totalMs: Math.round(totalUs / 1000), top };
+}
+
+/** Summaries of every profile in `directory` (one per Larder process that exited cleanly). */
+export function summarizeProfiles(suite: string, directory: string, limit = 15): ProfileSummary[] {
+  const files = readdirSync(directory).filter((name) => name.endsWith('.cpuprofile'));
+  return files.map((name) => {
+    const file = join(directory, name);
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    return { suite, file, ...topSelfTime(profile, limit) };
+  });
+}
+
+export function renderProfile(summary: ProfileSummary): string {
+  const lines = summary.top.map((entry) => `  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.selfMs.toFixed(0).padStart(7)} ms  ${entry.frame}`);
+  return [`Larder (${summary.suite} suite) self time, ${summary.totalMs} ms sampled — ${summary.file}`, ...lines].join('\n');
+}

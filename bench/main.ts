@@ -1,0 +1,53 @@
+/**
+ * `npm run bench` (via bench/run.sh): runs each suite's workloads against Larder and its reference
+ * side by side, prints one table and writes bench/results/<timestamp>.json. See bench/README.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBenchConfig } from './lib/config.js';
+import type { Comparison } from './lib/measure.js';
+import { installExitTraps } from './lib/processes.js';
+import { renderProfile, summarizeProfiles, type ProfileSummary } from './lib/profile.js';
+import { gitCommit, machineFacts, renderTable, writeReport } from './lib/report.js';
+import { SUITES } from './suites/index.js';
+import type { SuiteContext } from './suites/types.js';
+
+const log = (message: string): void => void process.stderr.write(`${message}\n`);
+
+async function main(): Promise<void> {
+  installExitTraps();
+  const config = loadBenchConfig(process.env, SUITES.map((suite) => suite.name));
+  // The harness itself (population, bookkeeping) shares the load generator's core, never the server's.
+  if (config.loadCpus !== undefined) execFileSync('taskset', ['-p', '-c', config.loadCpus, String(process.pid)], { stdio: 'ignore' });
+  const startedAt = new Date().toISOString();
+  const machine = machineFacts();
+  const mode = config.pinned ? 'pinned' : 'unpinned';
+  log(`bench: ${mode}${config.pinned ? ' (servers on core 0, load generators on core 1)' : ''}, ${config.quick ? 'quick' : 'full'} run, load average ${machine.loadAverage.join(' ')}`);
+  const profileRoot = join('bench/results/profiles', startedAt.replace(/[:.]/g, '-'));
+  const context: SuiteContext = {
+    config,
+    log,
+    cpuProfileDir: (suite) => {
+      if (!config.cpuProfile) return undefined;
+      const directory = join(profileRoot, suite);
+      mkdirSync(directory, { recursive: true });
+      return directory;
+    },
+  };
+  const comparisons: Comparison[] = [];
+  const profiles: ProfileSummary[] = [];
+  for (const suite of SUITES.filter((candidate) => config.suites.includes(candidate.name))) {
+    comparisons.push(...(await suite.run(context)));
+    if (config.cpuProfile) profiles.push(...summarizeProfiles(suite.name, join(profileRoot, suite.name)));
+  }
+  const path = writeReport({ startedAt, finishedAt: new Date().toISOString(), commit: gitCommit(), mode, machine, config, comparisons, profiles });
+  process.stdout.write(`\n${renderTable(comparisons)}\n\n`);
+  for (const summary of profiles) process.stdout.write(`${renderProfile(summary)}\n\n`);
+  process.stdout.write(`${mode}; ${machine.cores} x ${machine.cpuModel}; node ${machine.node}; commit ${gitCommit()}${config.cpuProfile ? '; PROFILED (figures include profiler overhead)' : ''}\nresults: ${path}\n`);
+}
+
+main().catch((error: unknown) => {
+  log(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

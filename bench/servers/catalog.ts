@@ -1,0 +1,105 @@
+/**
+ * How each server under test is started: Larder the way users start it (the built CLI), and the
+ * references (bare Fastify over a Map, Debian's redis-server). Every one listens on loopback on a
+ * port picked here, is pinned when asked, and is stopped by PID through `processes.ts`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, stop, type Launched } from '../lib/processes.js';
+import { freePort, httpReady, respReady, waitUntil } from '../lib/net.js';
+
+export interface ServerHandle {
+  name: string;
+  pid: number;
+  /** Base URL of the HTTP door, when the server has one. */
+  httpUrl?: string;
+  /** TCP port of the RESP door, when the server has one. */
+  respPort?: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** CPU list for `taskset -c`; undefined runs unpinned. */
+  cpus?: string;
+  /** Directory for `node --cpu-prof` output (Node servers only); undefined disables profiling. */
+  cpuProfileDir?: string;
+}
+
+const STARTUP_TIMEOUT_MS = 30_000;
+
+function nodeFlags(options: StartOptions): string[] {
+  return options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
+}
+
+function handle(name: string, launched: Launched, doors: Pick<ServerHandle, 'httpUrl' | 'respPort'>, cleanup = (): void => {}): ServerHandle {
+  return {
+    name,
+    pid: launched.pid,
+    ...doors,
+    stop: async () => {
+      await stop(launched);
+      cleanup();
+    },
+  };
+}
+
+/** Fails fast with the server's own stderr if it exits before it is ready. */
+async function awaitReady(name: string, launched: Launched, probe: () => Promise<boolean>): Promise<void> {
+  let exitedEarly = false;
+  void launched.exited.then(() => (exitedEarly = true));
+  await waitUntil(async () => {
+    if (exitedEarly) throw new Error(`${name} exited during start-up: ${launched.stderr()}`);
+    return probe();
+  }, STARTUP_TIMEOUT_MS, () => `${name} (pid ${launched.pid}): ${launched.stderr()}`);
+  if (exitedEarly) throw new Error(`${name} exited during start-up: ${launched.stderr()}`);
+}
+
+/** Larder from `dist/` (run `npm run build` first): auth off, periodic snapshots off, log level warn. */
+export async function startLarder(options: StartOptions): Promise<ServerHandle> {
+  const [httpPort, respPort] = [await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), 'larder-bench-'));
+  const launched = launch({
+    command: process.execPath,
+    args: [
+      ...nodeFlags(options),
+      'dist/src/cli.js',
+      `--http.port=${httpPort}`,
+      `--resp.port=${respPort}`,
+      `--data.dir=${dataDir}`,
+      '--snapshot.saveRules=',
+      '--log.level=warn',
+    ],
+    env: { LARDER_AUTH_TOKENS: '', LARDER_CONFIG: '' },
+    cpus: options.cpus,
+  });
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  await awaitReady('larder', launched, async () => (await httpReady(`${httpUrl}/health/ready`)) && respReady(respPort));
+  return handle('larder', launched, { httpUrl, respPort }, () => rmSync(dataDir, { recursive: true, force: true }));
+}
+
+/** The framework limit: Fastify 5 over a Map (`bench/servers/bare-fastify.ts`), run through tsx. */
+export async function startBareFastify(options: StartOptions): Promise<ServerHandle> {
+  const port = await freePort();
+  const launched = launch({
+    command: process.execPath,
+    args: [...nodeFlags(options), '--import', 'tsx', 'bench/servers/bare-fastify.ts', String(port)],
+    cpus: options.cpus,
+  });
+  const httpUrl = `http://127.0.0.1:${port}`;
+  await awaitReady('bare-fastify', launched, () => httpReady(`${httpUrl}/health/ready`));
+  return handle('bare-fastify', launched, { httpUrl });
+}
+
+/** Debian's redis-server, in memory only (`--save '' --appendonly no`), as the RESP reference. */
+export async function startRedis(options: StartOptions): Promise<ServerHandle> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'redis-bench-'));
+  const launched = launch({
+    command: 'redis-server',
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+    cpus: options.cpus,
+  });
+  await awaitReady('redis-server', launched, () => respReady(port));
+  return handle('redis-server', launched, { respPort: port }, () => rmSync(dir, { recursive: true, force: true }));
+}

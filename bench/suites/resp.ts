@@ -1,0 +1,90 @@
+/**
+ * Issue 3's figures: `redis-benchmark -c 50 -t set,get -P 1` and `-P 16` against Larder's RESP
+ * listener and against Debian's redis-server (`--save '' --appendonly no`), one test per
+ * redis-benchmark run so each run's server CPU time belongs to one command.
+ */
+import { alternate, throughputAndEfficiency, withServerCpu, type Comparison, type Sample } from '../lib/measure.js';
+import { respCommand } from '../lib/net.js';
+import { runRedisBenchmark } from '../lib/redis-benchmark.js';
+import { startLarder, startRedis, type ServerHandle } from '../servers/catalog.js';
+import type { Suite, SuiteContext } from './types.js';
+
+const TESTS = ['set', 'get'] as const;
+/** Issue 3: at least 0.8x redis-server without pipelining, 0.6x with 16 commands per round trip. */
+const TARGET_RATIO_BY_PIPELINE: Record<number, number> = { 1: 0.8, 16: 0.6 };
+
+interface RespRun {
+  test: (typeof TESTS)[number];
+  pipeline: number;
+  requests: number;
+}
+
+async function sample(context: SuiteContext, server: ServerHandle, run: RespRun): Promise<Sample> {
+  const { config } = context;
+  const { result, serverCpuS } = await withServerCpu(server.pid, () =>
+    runRedisBenchmark({
+      port: server.respPort ?? 0,
+      test: run.test,
+      clients: config.resp.clients,
+      pipeline: run.pipeline,
+      requests: run.requests,
+      cpus: config.loadCpus,
+      timeoutMs: 120_000,
+    }),
+  );
+  const measured: Sample = { requestsPerS: result.requestsPerS, requests: run.requests, serverCpuS, p50LatencyMs: result.p50LatencyMs, p99LatencyMs: result.p99LatencyMs };
+  context.log(`  ${server.name.padEnd(14)} ${Math.round(measured.requestsPerS)} req/s, server CPU ${serverCpuS.toFixed(2)} s`);
+  return measured;
+}
+
+/** redis-benchmark counts error replies as throughput: prove SET and GET really work first. */
+async function checkRoundTrip(server: ServerHandle): Promise<void> {
+  const port = server.respPort ?? 0;
+  const setReply = await respCommand(port, ['SET', 'bench:check', 'value']);
+  const getReply = await respCommand(port, ['GET', 'bench:check']);
+  if (setReply !== '+OK\r\n' || getReply !== '$5\r\nvalue\r\n') {
+    throw new Error(`${server.name}: SET/GET round trip failed: ${JSON.stringify([setReply, getReply])}`);
+  }
+}
+
+async function measureRun(context: SuiteContext, larder: ServerHandle, redis: ServerHandle, run: RespRun): Promise<Comparison[]> {
+  const figure = `RESP ${run.test.toUpperCase()} -c ${context.config.resp.clients} -P ${run.pipeline}`;
+  context.log(`${figure}: warm-up, then ${context.config.runs} x ${run.requests} requests alternating`);
+  const warmup: RespRun = { ...run, requests: context.config.resp.warmupRequests };
+  for (const server of [larder, redis]) await sample(context, server, warmup);
+  const [larderSamples, redisSamples] = await alternate(
+    context.config.runs,
+    () => sample(context, larder, run),
+    () => sample(context, redis, run),
+  );
+  return throughputAndEfficiency({
+    suite: 'resp',
+    figure,
+    names: { larder: larder.name, reference: redis.name },
+    samples: { larder: larderSamples, reference: redisSamples },
+    target: TARGET_RATIO_BY_PIPELINE[run.pipeline],
+  });
+}
+
+export const respSuite: Suite = {
+  name: 'resp',
+  async run(context) {
+    const { config } = context;
+    const servers: ServerHandle[] = [];
+    try {
+      const larder = await startLarder({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('resp') });
+      servers.push(larder);
+      const redis = await startRedis({ cpus: config.serverCpus });
+      servers.push(redis);
+      for (const server of servers) await checkRoundTrip(server);
+      const rows: Comparison[] = [];
+      for (const pipeline of config.resp.pipelines) {
+        const requests = config.resp.requestsPerPipeline[pipeline] ?? config.resp.warmupRequests;
+        for (const test of TESTS) rows.push(...(await measureRun(context, larder, redis, { test, pipeline, requests })));
+      }
+      return rows;
+    } finally {
+      for (const server of servers.reverse()) await server.stop();
+    }
+  },
+};

@@ -1,0 +1,110 @@
+/**
+ * Issue 2's figure: REST `GET` and `PUT /keys/:key` on Larder against a bare Fastify route over a
+ * Map, wrk -t1 -c64, keys pre-populated, JSON envelope and raw-body variants, ~100-byte bodies.
+ */
+import { alternate, throughputAndEfficiency, withServerCpu, type Comparison, type Sample } from '../lib/measure.js';
+import { failedRequests, runWrk, type KeysWorkload, type WrkResult } from '../lib/wrk.js';
+import { startBareFastify, startLarder, type ServerHandle } from '../servers/catalog.js';
+import type { Suite, SuiteContext } from './types.js';
+
+interface RestWorkload {
+  figure: string;
+  method: KeysWorkload['method'];
+  body: KeysWorkload['body'];
+}
+
+const WORKLOADS: readonly RestWorkload[] = [
+  { figure: 'REST GET /keys/:key, JSON', method: 'GET', body: 'json' },
+  { figure: 'REST GET /keys/:key, raw', method: 'GET', body: 'raw' },
+  { figure: 'REST PUT /keys/:key, JSON envelope', method: 'PUT', body: 'json' },
+  { figure: 'REST PUT /keys/:key, raw body', method: 'PUT', body: 'raw' },
+];
+
+const TARGET_RATIO = 0.8;
+const POPULATE_CONCURRENCY = 32;
+
+const keyPrefix = (body: KeysWorkload['body']): string => `bench:${body}:`;
+
+/** The same bodies the wrk script sends, so GETs read what PUTs write. */
+function bodyFor(kind: KeysWorkload['body'], bodyBytes: number): { contentType: string; body: string } {
+  if (kind === 'raw') return { contentType: 'application/octet-stream', body: 'r'.repeat(bodyBytes) };
+  return { contentType: 'application/json', body: `{"value":"${'j'.repeat(bodyBytes - '{"value":""}'.length)}"}` };
+}
+
+/** PUTs keys 1..keyCount of both kinds, a few dozen requests in flight. */
+async function populate(baseUrl: string, keyCount: number, bodyBytes: number): Promise<void> {
+  for (const kind of ['json', 'raw'] as const) {
+    const { contentType, body } = bodyFor(kind, bodyBytes);
+    let nextKey = 1;
+    const worker = async (): Promise<void> => {
+      for (let key = nextKey++; key <= keyCount; key = nextKey++) {
+        const response = await fetch(`${baseUrl}/keys/${keyPrefix(kind)}${key}`, { method: 'PUT', headers: { 'content-type': contentType }, body });
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`populating ${baseUrl}: PUT answered ${response.status}`);
+      }
+    };
+    await Promise.all(Array.from({ length: POPULATE_CONCURRENCY }, worker));
+  }
+}
+
+function toSample(result: WrkResult, serverCpuS: number): Sample {
+  return {
+    requestsPerS: result.requests / (result.durationUs / 1e6),
+    requests: result.requests,
+    serverCpuS,
+    p50LatencyMs: result.latencyUs.p50 / 1000,
+    p99LatencyMs: result.latencyUs.p99 / 1000,
+  };
+}
+
+async function sample(context: SuiteContext, server: ServerHandle, workload: KeysWorkload, durationS: number): Promise<Sample> {
+  const { config } = context;
+  const { result, serverCpuS } = await withServerCpu(server.pid, () =>
+    runWrk({ baseUrl: server.httpUrl ?? '', workload, connections: config.rest.connections, durationS, cpus: config.loadCpus }),
+  );
+  // A run with failed requests measured something else (404s, resets): refuse to report it.
+  if (failedRequests(result) > 0) throw new Error(`${server.name}: wrk ${workload.method} saw failures ${JSON.stringify(result.errors)}`);
+  const measured = toSample(result, serverCpuS);
+  context.log(`  ${server.name.padEnd(14)} ${Math.round(measured.requestsPerS)} req/s, p99 ${measured.p99LatencyMs.toFixed(2)} ms`);
+  return measured;
+}
+
+async function measureWorkload(context: SuiteContext, larder: ServerHandle, bare: ServerHandle, spec: RestWorkload): Promise<Comparison[]> {
+  const { rest, runs } = context.config;
+  const workload: KeysWorkload = { method: spec.method, keyPrefix: keyPrefix(spec.body), keyCount: rest.keyCount, body: spec.body, bodyBytes: rest.bodyBytes };
+  context.log(`${spec.figure}: warm-up ${rest.warmupS}s each, then ${runs} x ${rest.durationS}s alternating`);
+  for (const server of [larder, bare]) await sample(context, server, workload, rest.warmupS);
+  const [larderSamples, bareSamples] = await alternate(
+    runs,
+    () => sample(context, larder, workload, rest.durationS),
+    () => sample(context, bare, workload, rest.durationS),
+  );
+  return throughputAndEfficiency({
+    suite: 'rest',
+    figure: spec.figure,
+    names: { larder: larder.name, reference: bare.name },
+    samples: { larder: larderSamples, reference: bareSamples },
+    target: TARGET_RATIO,
+  });
+}
+
+export const restSuite: Suite = {
+  name: 'rest',
+  async run(context) {
+    const { config } = context;
+    const servers: ServerHandle[] = [];
+    try {
+      const larder = await startLarder({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('rest') });
+      servers.push(larder);
+      const bare = await startBareFastify({ cpus: config.serverCpus });
+      servers.push(bare);
+      context.log(`rest: populating ${config.rest.keyCount} JSON + ${config.rest.keyCount} raw keys on each server`);
+      await Promise.all([populate(larder.httpUrl ?? '', config.rest.keyCount, config.rest.bodyBytes), populate(bare.httpUrl ?? '', config.rest.keyCount, config.rest.bodyBytes)]);
+      const rows: Comparison[] = [];
+      for (const spec of WORKLOADS) rows.push(...(await measureWorkload(context, larder, bare, spec)));
+      return rows;
+    } finally {
+      for (const server of servers.reverse()) await server.stop();
+    }
+  },
+};
