@@ -1,25 +1,15 @@
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { CONFIG_FILE_ENV, formatDefault, listOptions } from './options.js';
-
-export const TABLE_START = '<!-- config-table:start -->';
-export const TABLE_END = '<!-- config-table:end -->';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** The README's configuration table, generated from the schema so the two cannot disagree. */
+/** The README's configuration table, generated from the schema (`npm run docs` writes it into README.md). */
 export function renderConfigTable(): string {
   const rows = listOptions().map(
     (option) => `| \`${option.path}\` | \`${option.env}\` | \`${cell(formatDefault(option.defaultValue))}\` | ${cell(option.doc)} |`,
   );
   return ['| Key (file / `--flag`) | Environment | Default | Description |', '|---|---|---|---|', ...rows].join('\n');
-}
-
-/** The table wrapped in the markers the README test looks for. */
-export function renderConfigSection(): string {
-  return `${TABLE_START}\n${renderConfigTable()}\n${TABLE_END}`;
 }
 
 /** `larder --help`: usage, then every option with its flag, env name, default and doc. */
@@ -43,11 +33,3 @@ export function renderHelp(): string {
   }
   return `${lines.join('\n')}\n`;
 }
-
-function invokedDirectly(): boolean {
-  const script = process.argv[1];
-  return script !== undefined && realpathSync(script) === fileURLToPath(import.meta.url);
-}
-
-// `npm run config:docs` prints the README section to paste between the markers.
-if (invokedDirectly()) process.stdout.write(`${renderConfigSection()}\n`);

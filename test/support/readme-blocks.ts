@@ -1,11 +1,12 @@
 /**
- * README blocks generated from code: the supported-command list (from the command table) and,
- * once present, the config table (from the convict schema). `npm run docs` rewrites them in
+ * README blocks generated from code: the supported-command list (from the command table) and
+ * the config table (from the convict schema). `npm run docs` rewrites them in
  * place; test/docs/readme.test.ts fails when README.md drifts from the code.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { allCommandSpecs } from '../../src/commands/index.js';
 import { supportedCommandsMarkdown } from '../../src/commands/markdown.js';
+import { renderConfigTable } from '../../config/docs.js';
 
 export const README_PATH = new URL('../../README.md', import.meta.url);
 
@@ -16,6 +17,7 @@ export interface GeneratedBlock {
 
 export const GENERATED_BLOCKS: GeneratedBlock[] = [
   { name: 'commands', render: () => supportedCommandsMarkdown(allCommandSpecs()) },
+  { name: 'config-table', render: renderConfigTable },
 ];
 
 /** The text between `<!-- name:start -->` and `<!-- name:end -->` (each marker on its own line). */
