@@ -1,4 +1,5 @@
 import { ConnectionRegistry } from './commands/client-registry.js';
+import { defineEncodingParameters } from './commands/aggregate-config.js';
 import { ParameterRegistry, readOnlyParameter } from './commands/config-registry.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
 import { mergeSections, runtimeInfoSections } from './commands/runtime-info.js';
@@ -38,6 +39,7 @@ export function createEngine(options: EngineOptions): Engine {
   const clients = new ConnectionRegistry();
   const config = options.config ?? new ParameterRegistry();
   config.define(readOnlyParameter('databases', () => String(store.databaseCount)));
+  defineEncodingParameters(config);
   let runtimeInfo: () => Record<string, Record<string, string | number>> = () => ({});
   const server: ServerServices = {
     limits: options.limits,

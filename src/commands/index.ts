@@ -4,6 +4,7 @@ import { expireCommands } from './expire-commands.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
+import { memoryCommand } from './memory-usage.js';
 import { restCommands } from './rest.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
@@ -21,7 +22,8 @@ export function allCommandSpecs(): CommandSpec[] {
     ...hashCommands,
     ...listCommands,
     ...setCommands,
-    ...sortedSetCommands];
+    ...sortedSetCommands,
+    memoryCommand];
 }
 
 export function buildCommandTable(extra: readonly CommandSpec[] = []): Table {
