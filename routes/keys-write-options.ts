@@ -10,8 +10,7 @@ import { base64ToBytes, headerText, parseEtagList, textToBytes } from './keys-co
 import { JSON_META } from './keys-negotiate.js';
 import { HttpProblem } from './problem.js';
 
-const OPTION_NAMES = ['ttl', 'ttlMs', 'nx', 'xx', 'keepTtl'] as const;
-type WriteOptions = Pick<PutQuery, (typeof OPTION_NAMES)[number]>;
+type WriteOptions = Pick<PutQuery, 'ttl' | 'ttlMs' | 'nx' | 'xx' | 'keepTtl'>;
 
 export interface WriteRequest {
   /** The bytes to store. */
@@ -25,18 +24,23 @@ function badRequest(code: string, detail: string): HttpProblem {
   return new HttpProblem(400, code, detail);
 }
 
-function mergeOptions(query: PutQuery, envelope: PutEnvelope | undefined): WriteOptions {
-  const merged: WriteOptions = {};
-  for (const name of OPTION_NAMES) {
-    const fromQuery = query[name];
-    const fromBody = envelope?.[name];
-    if (fromQuery !== undefined && fromBody !== undefined) {
-      throw badRequest('conflicting_options', `\`${name}\` is given both in the query string and in the envelope`);
-    }
-    const value = fromQuery ?? fromBody;
-    if (value !== undefined) Object.assign(merged, { [name]: value });
+/** One option from the query string or the envelope; naming it in both is an error. */
+function either<T>(name: string, fromQuery: T | undefined, fromBody: T | undefined): T | undefined {
+  if (fromQuery !== undefined && fromBody !== undefined) {
+    throw badRequest('conflicting_options', `\`${name}\` is given both in the query string and in the envelope`);
   }
-  return merged;
+  return fromQuery ?? fromBody;
+}
+
+function mergeOptions(query: PutQuery, envelope: PutEnvelope | undefined): WriteOptions {
+  if (envelope === undefined) return query;
+  return {
+    ttl: either('ttl', query.ttl, envelope.ttl),
+    ttlMs: either('ttlMs', query.ttlMs, envelope.ttlMs),
+    nx: either('nx', query.nx, envelope.nx),
+    xx: either('xx', query.xx, envelope.xx),
+    keepTtl: either('keepTtl', query.keepTtl, envelope.keepTtl),
+  };
 }
 
 /** The envelope's value as bytes + marker: strings stay plain Redis strings, other JSON keeps its type. */
@@ -68,7 +72,8 @@ export function writeRequest(body: unknown, contentType: string | undefined, que
     throw badRequest('missing_body', 'PUT needs a body: a JSON envelope (Content-Type: application/json) or raw bytes with their Content-Type');
   }
   const envelope = parseEnvelope(body);
-  return { ...envelopeValue(envelope), options: mergeOptions(query, envelope) };
+  const { value, meta } = envelopeValue(envelope);
+  return { value, meta, options: mergeOptions(query, envelope) };
 }
 
 function condition(options: WriteOptions, headers: IncomingHttpHeaders, ifMatch: string[] | '*' | undefined): string[] {

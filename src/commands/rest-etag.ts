@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Entry } from '../store/entry.js';
 
 /**
@@ -15,9 +15,9 @@ import type { Entry } from '../store/entry.js';
  * `meta` cannot contain NUL (it is an HTTP header value), so NUL separates it from the bytes.
  */
 export function etagOf(value: string, meta: string | undefined): string {
-  const hash = createHash('sha1');
-  if (meta !== undefined) hash.update(meta, 'latin1');
-  return `"${hash.update('\0').update(value, 'latin1').digest('base64url')}"`;
+  // One-shot hash(): a third of createHash()'s cost on small values (no Hash object to set up).
+  const bytes = Buffer.from(meta === undefined ? `\0${value}` : `${meta}\0${value}`, 'latin1');
+  return `"${hash('sha1', bytes, 'base64url')}"`;
 }
 
 /** The ETag of an entry, or null for types that have no byte form yet (aggregates). */

@@ -29,7 +29,7 @@ describe('larder.* internal commands', () => {
     const current = etagOf('a', undefined);
     expect(run('larder.put', 'k', 'b', '', 'IFMATCH', '"x"')).toEqual(['mismatch', current, -1]);
     expect(run('larder.put', 'k', 'b', '', 'IFNONEMATCH', current)).toEqual(['matched', current, -1]);
-    expect(run('larder.put', 'k', 'b', '', 'IFMATCH', '"x"', 'IFMATCH', current)[0]).toBe('replaced');
+    expect(run('larder.put', 'k', 'b', '', 'IFMATCH', '"x"', 'IFMATCH', current)).toEqual(['replaced', etagOf('b', undefined), -1]);
     expect(run('larder.put', 'missing', 'b', '', 'IFMATCH', current)).toEqual(['missing', null, -1]);
   });
 

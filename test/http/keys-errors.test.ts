@@ -42,7 +42,7 @@ describe('REST key errors are problem+json with a stable code', () => {
   });
 
   it('413 for a body over http.bodyLimitBytes and for a value over limits.maxValueBytes', async () => {
-    const { app, engine } = await keysApp({ http: { bodyLimitBytes: 1024, requestTimeoutMs: 10_000 }, limits: { maxValueBytes: 100 } });
+    const { app, engine } = await keysApp({ http: { bodyLimitBytes: 1024, requestTimeoutMs: 10_000 }, engineLimits: { maxValueBytes: 100 } });
     expectProblem(await putRaw(app, '/keys/k', Buffer.alloc(2048), 'application/octet-stream'), 413, 'payload_too_large');
     expectProblem(await putRaw(app, '/keys/k', Buffer.alloc(101), 'application/octet-stream'), 413, 'value_too_large');
     expectProblem(await putJson(app, '/keys/k', { value: 'x'.repeat(101) }), 413, 'value_too_large');
@@ -51,7 +51,7 @@ describe('REST key errors are problem+json with a stable code', () => {
   });
 
   it('414 for a key over limits.maxKeyBytes or a path segment over the router limit', async () => {
-    const { app } = await keysApp({ limits: { maxKeyBytes: 8 } });
+    const { app } = await keysApp({ engineLimits: { maxKeyBytes: 8 } });
     expectProblem(await app.inject('/keys/123456789'), 414, 'key_too_large');
     expectProblem(await putJson(app, '/keys/123456789', { value: 1 }), 414, 'key_too_large');
     expectProblem(await app.inject({ method: 'DELETE', url: '/keys/123456789' }), 414, 'key_too_large');

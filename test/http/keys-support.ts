@@ -17,9 +17,9 @@ afterEach(async () => {
 });
 
 /** The real app over a manual-clock engine; closed after each test. */
-export async function keysApp(options: { limits?: Partial<Limits> } & Partial<TestAppOptions> = {}): Promise<KeysApp> {
-  const { limits, ...overrides } = options;
-  const engine = testEngine({ limits: { ...DEFAULT_LIMITS, ...limits } });
+export async function keysApp(options: { engineLimits?: Partial<Limits> } & Partial<TestAppOptions> = {}): Promise<KeysApp> {
+  const { engineLimits, ...overrides } = options;
+  const engine = testEngine({ limits: { ...DEFAULT_LIMITS, ...engineLimits } });
   const app = await buildApp(testAppOptions({ engine, ...overrides }));
   open.push(app);
   return { app, engine };
