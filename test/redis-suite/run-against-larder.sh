@@ -3,10 +3,11 @@
 #
 #   test/redis-suite/run-against-larder.sh [UNIT...]
 #
-# Starts Larder's RESP door on a free loopback port, runs ../shared/tools/redis-tests/run.sh
-# against it (default: the units issue 3 accepts), then stops Larder by its PID. Environment knobs
-# of run.sh (REDIS_TCL_*) pass through. LARDER_SERVER_CMD overrides how Larder is started; it gets
-# the port as its last argument.
+# Starts Larder the way users do (the CLI, HTTP on a free port, snapshots off, a throwaway data
+# dir) with its RESP door on a free loopback port, runs ../shared/tools/redis-tests/run.sh against
+# it (default: the units issue 3 accepts), then stops Larder by its PID. Environment knobs of
+# run.sh (REDIS_TCL_*) pass through. LARDER_SERVER_CMD overrides how Larder is started; it gets
+# the RESP port as its last argument.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -19,11 +20,13 @@ UNITS=("$@")
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 PORT=$(free_port)
 LOG=$(mktemp -t larder-suite-XXXXXX.log)
+DATA=$(mktemp -d -t larder-suite-data-XXXXXX)
 cd "$ROOT" || exit 2
+DEFAULT_CMD="node --import tsx src/cli.ts --http.port=0 --data.dir=$DATA --snapshot.saveRules= --log.level=warn --resp.port"
 # shellcheck disable=SC2086
-${LARDER_SERVER_CMD:-node --import tsx test/support/resp-dev-server.ts} "$PORT" >"$LOG" 2>&1 &
+${LARDER_SERVER_CMD:-$DEFAULT_CMD} "$PORT" >"$LOG" 2>&1 &
 PID=$!
-stop() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
+stop() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; rm -rf "$DATA"; }
 trap stop EXIT
 
 for _ in $(seq 1 100); do
