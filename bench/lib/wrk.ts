@@ -1,4 +1,5 @@
 /** Runs wrk with `bench/wrk/keys.lua` and reads the one JSON line its `done()` prints. */
+import { fileURLToPath } from 'node:url';
 import { runToCompletion } from './processes.js';
 
 export interface WrkResult {
@@ -28,6 +29,7 @@ export interface WrkOptions {
 }
 
 const RESULT_MARKER = 'WRK_RESULT ';
+const KEYS_SCRIPT = fileURLToPath(new URL('../wrk/keys.lua', import.meta.url));
 
 export function parseWrkResult(stdout: string): WrkResult {
   const line = stdout.split('\n').find((candidate) => candidate.startsWith(RESULT_MARKER));
@@ -48,7 +50,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     `-c${options.connections}`,
     `-d${options.durationS}s`,
     '-s',
-    'bench/wrk/keys.lua',
+    KEYS_SCRIPT,
     options.baseUrl,
     '--',
     workload.method,

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launch, stop, type Launched } from '../lib/processes.js';
 import { freePort, httpReady, respReady, waitUntil } from '../lib/net.js';
 
@@ -27,6 +28,8 @@ export interface StartOptions {
 }
 
 const STARTUP_TIMEOUT_MS = 30_000;
+/** Paths below are relative to the repository root, wherever the harness is started from. */
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function nodeFlags(options: StartOptions): string[] {
   return options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
@@ -72,6 +75,7 @@ export async function startLarder(options: StartOptions): Promise<ServerHandle> 
     ],
     env: { LARDER_AUTH_TOKENS: '', LARDER_CONFIG: '' },
     cpus: options.cpus,
+    cwd: REPO_ROOT,
   });
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   await awaitReady('larder', launched, async () => (await httpReady(`${httpUrl}/health/ready`)) && respReady(respPort));
@@ -85,6 +89,7 @@ export async function startBareFastify(options: StartOptions): Promise<ServerHan
     command: process.execPath,
     args: [...nodeFlags(options), '--import', 'tsx', 'bench/servers/bare-fastify.ts', String(port)],
     cpus: options.cpus,
+    cwd: REPO_ROOT,
   });
   const httpUrl = `http://127.0.0.1:${port}`;
   await awaitReady('bare-fastify', launched, () => httpReady(`${httpUrl}/health/ready`));

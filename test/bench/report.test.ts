@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { alternate, median, throughputAndEfficiency, type Sample } from '../../bench/lib/measure.js';
+import { topSelfTime, type CpuProfile } from '../../bench/lib/profile.js';
+import { renderTable } from '../../bench/lib/report.js';
+
+const sampleOf = (requestsPerS: number, serverCpuS = 1): Sample => ({
+  requestsPerS,
+  requests: requestsPerS * 10,
+  serverCpuS,
+  p50LatencyMs: 1,
+  p99LatencyMs: 2,
+});
+
+describe('median', () => {
+  it('takes the middle run of an odd count and the mean of the middle two of an even count', () => {
+    expect(median([30, 10, 20])).toBe(20);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('alternate', () => {
+  it('swaps which side runs first on every run so drift hits both sides alike', async () => {
+    const order: string[] = [];
+    const side = (name: string) => async (): Promise<Sample> => {
+      order.push(name);
+      return sampleOf(1);
+    };
+    const [a, b] = await alternate(3, side('a'), side('b'));
+    expect(order).toEqual(['a', 'b', 'b', 'a', 'a', 'b']);
+    expect([a.length, b.length]).toEqual([3, 3]);
+  });
+});
+
+describe('comparisons and the table', () => {
+  const rows = throughputAndEfficiency({
+    suite: 'rest',
+    figure: 'REST GET',
+    names: { larder: 'larder', reference: 'bare-fastify' },
+    samples: { larder: [sampleOf(900), sampleOf(700), sampleOf(800, 2)], reference: [sampleOf(1000), sampleOf(1000), sampleOf(1000)] },
+    target: 0.8,
+  });
+
+  it('reports the ratio of medians, and requests per server CPU second without a target', () => {
+    const [throughput, efficiency] = rows;
+    expect(throughput?.ratio).toBeCloseTo(0.8, 6);
+    expect(throughput?.target).toBe(0.8);
+    // Larder's runs: 9000 req / 1 s, 7000 / 1 s, 8000 / 2 s -> median 7000 req per CPU second.
+    expect(efficiency?.larder.median).toBe(7000);
+    expect(efficiency?.unit).toBe('req/s/core');
+    expect(efficiency?.target).toBeUndefined();
+  });
+
+  it('prints each figure beside its named reference with the ratio and whether the target is met', () => {
+    const table = renderTable(rows);
+    expect(table).toContain('REST GET (req/s)');
+    expect(table).toMatch(/800\s+1,000 bare-fastify\s+0\.80x\s+>= 0\.8x met/);
+    const [throughput] = rows;
+    if (throughput === undefined) throw new Error('no throughput row');
+    expect(renderTable([{ ...throughput, ratio: 0.5 }])).toContain('>= 0.8x MISSED');
+  });
+});
+
+describe('CPU profile summary', () => {
+  it('ranks frames by self time, merging nodes of the same function', () => {
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 } },
+        { id: 2, callFrame: { functionName: 'parse', url: 'file:///repo/src/resp/parser.ts', lineNumber: 9 } },
+        { id: 3, callFrame: { functionName: 'parse', url: 'file:///repo/src/resp/parser.ts', lineNumber: 9 } },
+        { id: 4, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: -1 } },
+      ],
+      samples: [2, 3, 4, 2],
+      timeDeltas: [1000, 1000, 1000, 1000],
+    };
+    const { totalMs, top } = topSelfTime(profile, 5, '/repo');
+    expect(totalMs).toBe(4);
+    expect(top[0]).toEqual({ frame: 'parse src/resp/parser.ts:10', selfMs: 3, percent: 75 });
+    expect(top[1]?.frame).toBe('(garbage collector)');
+  });
+});
