@@ -21,7 +21,6 @@ import {
   PutQuerySchema,
   PutResultSchema,
 } from '../schemas/keys.js';
-import { ProblemSchema } from '../schemas/problem.js';
 import { problemResponses } from '../schemas/responses.js';
 import type { RouteDeps } from './context.js';
 import { keyDoor, type KeyDoor } from './keys-door.js';
@@ -42,13 +41,9 @@ const WRITE_HEADERS = {
   'if-match': { description: 'Compare-and-set: write only if the current ETag is one of these (`*`: only if the key exists); 412 otherwise.' },
   'if-none-match': { description: '`*`: create only (412 if the key exists). An ETag list: write only if the current ETag is none of them.' },
 };
-/** 414 is not among the shared problem statuses; same shape as `problemResponses` builds. */
-const KEY_TOO_LARGE = {
-  414: {
-    description: 'The key is longer than `limits.maxKeyBytes` (code `key_too_large`) or than 8192 URL characters (`uri_too_long`).',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
-  },
-};
+const KEY_TOO_LARGE = problemResponses({
+  414: 'The key is longer than `limits.maxKeyBytes` (code `key_too_large`) or than 8192 URL characters (`uri_too_long`).',
+});
 const READ_ERRORS = {
   ...problemResponses({
     400: 'Invalid query, URL or key encoding (codes `invalid_request`, `invalid_url`, `invalid_base64`).',
