@@ -132,6 +132,21 @@ describe('REST and Redis strings share one value mapping', () => {
   });
 });
 
+describe('keys of other types', () => {
+  it('GET names the type, DELETE removes the key, PUT replaces it as SET does', async () => {
+    const { app, engine } = await keysApp();
+    engine.run('HSET', 'h', 'field', 'value');
+    const get = await app.inject('/keys/h');
+    expect(get.statusCode).toBe(200);
+    expect(get.json()).toMatchObject({ key: 'h', type: 'hash' });
+    expect((await putJson(app, '/keys/h', { value: 'now a string' })).statusCode).toBe(200);
+    expect(engine.run('TYPE', 'h')).toEqual(expect.objectContaining({ value: 'string' }));
+    engine.run('HSET', 'h2', 'f', 'v');
+    expect((await app.inject({ method: 'DELETE', url: '/keys/h2' })).statusCode).toBe(204);
+    expect(engine.run('EXISTS', 'h2')).toBe(0);
+  });
+});
+
 describe('REST expiry', () => {
   it('reports the TTL and expires on the engine clock', async () => {
     const { app, engine } = await keysApp();
