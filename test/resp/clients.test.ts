@@ -116,8 +116,13 @@ describe('node-redis', () => {
     expect(hello).toMatchObject({ proto: 3, mode: 'standalone', role: 'master' });
     const config = await client.configGet('maxclients');
     expect(config).toEqual({ maxclients: '100' });
-    const raw = await client.withTypeMapping({ [RESP_TYPES.DOUBLE]: String }).sendCommand(['INCRBYFLOAT', 'f', '1.5']);
-    expect(raw).toBe('1.5');
+    await client.zAdd('scores', { score: 1.5, value: 'ada' });
+    // ZSCORE is a RESP3 double (`,1.5`): node-redis maps it to a number, or keeps the text on request.
+    expect(await client.zScore('scores', 'ada')).toBe(1.5);
+    const asText = await client.withTypeMapping({ [RESP_TYPES.DOUBLE]: String }).sendCommand(['ZSCORE', 'scores', 'ada']);
+    expect(asText).toBe('1.5');
+    await client.hSet('profile', { name: 'ada', year: '1815' });
+    expect(await client.hGetAll('profile')).toEqual({ name: 'ada', year: '1815' });
     client.destroy();
   });
 
