@@ -95,6 +95,11 @@ export interface ConnectedClient {
   /** Closes the connection once the reply being produced, if any, has been written. */
   close(): void;
   /**
+   * Writes an out-of-band reply (a pub/sub message as a PushReply, a late answer) in the session's
+   * protocol, after any replies already written, under the same output-buffer limit.
+   */
+  send(reply: Reply): void;
+  /**
    * Checks AUTH credentials against the door's tokens (user `default` only): `unconfigured` when
    * the door has no tokens, which Redis answers differently from a wrong password.
    */

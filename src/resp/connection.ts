@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Reply } from '../commands/reply.js';
 import type { ClientSession, ConnectedClient } from '../commands/types.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
@@ -42,6 +43,8 @@ export class RespConnection implements ConnectedClient {
   /** Inside `onData`: a close requested now (QUIT, CLIENT KILL of itself) waits for the replies. */
   private processing = false;
   private closing = false;
+  /** Out-of-band replies produced while a command of this client was running. */
+  private pushed = '';
 
   constructor(
     private readonly socket: Socket,
@@ -88,6 +91,15 @@ export class RespConnection implements ConnectedClient {
   /** Re-reads the idle timeout (CONFIG SET timeout applies to existing clients too, as in Redis). */
   applyIdleTimeout(): void {
     this.socket.setTimeout(this.deps.limits.idleTimeoutSeconds * 1000);
+  }
+
+  send(reply: Reply): void {
+    if (this.closing || this.socket.destroyed) return;
+    const text = encodeReply(reply, this.session.protocol);
+    // During this client's own command (a RESP3 client publishing to itself) the push follows
+    // that command's reply instead of overtaking the replies batched before it.
+    if (this.processing) this.pushed += text;
+    else this.write(text);
   }
 
   close(): void {
@@ -142,6 +154,10 @@ export class RespConnection implements ConnectedClient {
       this.lastArgv = argv;
       this.lastCommandAtMs = nowMs;
       out += this.execute(argv);
+      if (this.pushed.length > 0) {
+        out += this.pushed;
+        this.pushed = '';
+      }
       if (this.closing || this.socket.destroyed) break;
       if (out.length >= FLUSH_THRESHOLD_BYTES) {
         if (!this.write(out)) return;

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PushReply } from '../../src/commands/reply.js';
 import { frame, RawClient, startResp, type RespHarness } from './harness.js';
 
 /** Connection-level commands, byte for byte, over a raw socket. */
@@ -134,5 +135,23 @@ describe('inline commands over the socket', () => {
   it('runs telnet-style commands with quotes', async () => {
     client = await RawClient.connect(larder.port);
     expect(await client.roundTrip('SET "inline key" \'a b\'\r\nGET "inline key"\r\n', 14)).toBe('+OK\r\n$3\r\na b\r\n');
+  });
+});
+
+describe('out-of-band replies', () => {
+  it('delivers a push to a connection in its protocol (array in RESP2, > in RESP3)', async () => {
+    client = await RawClient.connect(larder.port);
+    const id = Number((await reply(['CLIENT', 'ID'], 3)).slice(1, -2));
+    const connection = larder.engine.server.clients.get(id)!;
+    const message = new PushReply(['message', 'news', 'hi']);
+    const start = client.received.length;
+    connection.send(message);
+    await client.until((t) => t.length >= start + 34);
+    expect(client.received.slice(start)).toBe('*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n');
+    await client.send(frame('HELLO', '3')).until((t) => t.endsWith('*0\r\n'));
+    const afterHello = client.received.length;
+    connection.send(message);
+    await client.until((t) => t.length >= afterHello + 34);
+    expect(client.received.slice(afterHello)).toBe('>3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n');
   });
 });
