@@ -35,4 +35,10 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 echo "Larder pid $PID on 127.0.0.1:$PORT (log $LOG)"
+# runtest's own listener sits at baseport-32 (21079 by default): a second run on the same machine
+# collides there, so each run picks its own range unless REDIS_TCL_EXTRA already chooses one.
+case "${REDIS_TCL_EXTRA:-}" in
+  *--baseport*) ;;
+  *) export REDIS_TCL_EXTRA="${REDIS_TCL_EXTRA:-} --baseport $((22000 + RANDOM % 20000))" ;;
+esac
 "$RUNNER" 127.0.0.1 "$PORT" "${UNITS[@]}"
