@@ -102,9 +102,10 @@ export class RespConnection implements ConnectedClient {
     else this.write(text);
   }
 
+  /** QUIT / CLIENT KILL: a client closing itself gets its reply first; another one goes at once, as in Redis. */
   close(): void {
     if (this.processing) this.closing = true;
-    else this.closeAfterFlush();
+    else this.socket.destroy();
   }
 
   /** Stops reading and closes once everything written so far has been flushed (graceful shutdown). */
