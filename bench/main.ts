@@ -13,7 +13,9 @@ import { gitCommit, machineFacts, renderTable, writeReport } from './lib/report.
 import { SUITES } from './suites/index.js';
 import type { SuiteContext } from './suites/types.js';
 
-const log = (message: string): void => void process.stderr.write(`${message}\n`);
+const startedAtMs = Date.now();
+/** Progress on stderr with elapsed seconds, so a slow phase is visible and stdout holds the table. */
+const log = (message: string): void => void process.stderr.write(`[${((Date.now() - startedAtMs) / 1000).toFixed(0).padStart(3)}s] ${message}\n`);
 
 async function main(): Promise<void> {
   installExitTraps();

@@ -29,9 +29,13 @@ export interface SelfTime {
 export interface ProfileSummary {
   suite: string;
   file: string;
-  totalMs: number;
+  /** Time on CPU: every sample but V8's `(idle)`, which is the server waiting for requests. */
+  busyMs: number;
+  idleMs: number;
   top: SelfTime[];
 }
+
+const IDLE_FRAME = '(idle)';
 
 function frameName(node: CpuProfileNode, root: string): string {
   const { functionName, url, lineNumber } = node.callFrame;
@@ -40,22 +44,26 @@ function frameName(node: CpuProfileNode, root: string): string {
   return `${functionName || '(anonymous)'} ${path}:${lineNumber + 1}`;
 }
 
-/** Self time per function (summed over every node of the same frame), highest first. */
-export function topSelfTime(profile: CpuProfile, limit: number, root = process.cwd()): { totalMs: number; top: SelfTime[] } {
+/**
+ * Self time per function (summed over every node of the same frame), highest first, as a share
+ * of busy time: the server idles between runs and while the reference is measured, and that
+ * idle time says nothing about where a request's cost goes.
+ */
+export function topSelfTime(profile: CpuProfile, limit: number, root = process.cwd()): Omit<ProfileSummary, 'suite' | 'file'> {
   const frameById = new Map(profile.nodes.map((node) => [node.id, frameName(node, root)]));
   const selfUsByFrame = new Map<string, number>();
-  let totalUs = 0;
   profile.samples.forEach((nodeId, index) => {
-    const deltaUs = Math.max(0, profile.timeDeltas[index] ?? 0);
     const frame = frameById.get(nodeId) ?? '(unknown)';
-    selfUsByFrame.set(frame, (selfUsByFrame.get(frame) ?? 0) + deltaUs);
-    totalUs += deltaUs;
+    selfUsByFrame.set(frame, (selfUsByFrame.get(frame) ?? 0) + Math.max(0, profile.timeDeltas[index] ?? 0));
   });
+  const idleUs = selfUsByFrame.get(IDLE_FRAME) ?? 0;
+  selfUsByFrame.delete(IDLE_FRAME);
+  const busyUs = [...selfUsByFrame.values()].reduce((sum, us) => sum + us, 0);
   const top = [...selfUsByFrame]
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
-    .map(([frame, selfUs]) => ({ frame, selfMs: Math.round(selfUs / 100) / 10, percent: totalUs > 0 ? Math.round((selfUs / totalUs) * 1000) / 10 : 0 }));
-  return { totalMs: Math.round(totalUs / 1000), top };
+    .map(([frame, selfUs]) => ({ frame, selfMs: Math.round(selfUs / 100) / 10, percent: busyUs > 0 ? Math.round((selfUs / busyUs) * 1000) / 10 : 0 }));
+  return { busyMs: Math.round(busyUs / 1000), idleMs: Math.round(idleUs / 1000), top };
 }
 
 /** Summaries of every profile in `directory` (one per Larder process that exited cleanly). */
@@ -70,5 +78,6 @@ export function summarizeProfiles(suite: string, directory: string, limit = 15):
 
 export function renderProfile(summary: ProfileSummary): string {
   const lines = summary.top.map((entry) => `  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.selfMs.toFixed(0).padStart(7)} ms  ${entry.frame}`);
-  return [`Larder (${summary.suite} suite) self time, ${summary.totalMs} ms sampled — ${summary.file}`, ...lines].join('\n');
+  const title = `Larder (${summary.suite} suite): top self time, % of ${summary.busyMs} ms on CPU (${summary.idleMs} ms idle not counted)`;
+  return [title, `  ${summary.file}`, ...lines].join('\n');
 }

@@ -61,19 +61,20 @@ describe('comparisons and the table', () => {
 });
 
 describe('CPU profile summary', () => {
-  it('ranks frames by self time, merging nodes of the same function', () => {
+  it('ranks frames by share of busy time, merging nodes of the same function and leaving idle out', () => {
     const profile: CpuProfile = {
       nodes: [
         { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 } },
         { id: 2, callFrame: { functionName: 'parse', url: 'file:///repo/src/resp/parser.ts', lineNumber: 9 } },
         { id: 3, callFrame: { functionName: 'parse', url: 'file:///repo/src/resp/parser.ts', lineNumber: 9 } },
         { id: 4, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: -1 } },
+        { id: 5, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
       ],
-      samples: [2, 3, 4, 2],
-      timeDeltas: [1000, 1000, 1000, 1000],
+      samples: [2, 3, 4, 2, 5, 5],
+      timeDeltas: [1000, 1000, 1000, 1000, 3000, 3000],
     };
-    const { totalMs, top } = topSelfTime(profile, 5, '/repo');
-    expect(totalMs).toBe(4);
+    const { busyMs, idleMs, top } = topSelfTime(profile, 5, '/repo');
+    expect([busyMs, idleMs]).toEqual([4, 6]);
     expect(top[0]).toEqual({ frame: 'parse src/resp/parser.ts:10', selfMs: 3, percent: 75 });
     expect(top[1]?.frame).toBe('(garbage collector)');
   });
