@@ -1,7 +1,7 @@
 import { Errors } from '../errors.js';
 import { integerArg, isOption } from './args.js';
 import { command } from './define.js';
-import { OK, VerbatimString, type Reply } from './reply.js';
+import { OK, SimpleString, VerbatimString, type Reply } from './reply.js';
 import type { CommandContext, CommandSpec, ConnectedClient } from './types.js';
 
 /** CLIENT ID / INFO / LIST / SETNAME / GETNAME / KILL / NO-EVICT over the client registry. */
@@ -139,6 +139,29 @@ const subcommands: Record<string, CommandSpec> = {
     return OK;
   }),
 };
+
+/**
+ * `<CONTAINER> HELP`, generated from the subcommand specs (Redis's own help texts are prose kept by
+ * hand; ours cannot drift from the table).
+ */
+export function helpSubcommand(group: CommandSpec['group'], parent: string, subs: Record<string, CommandSpec>): CommandSpec {
+  return command(group, `${parent}|help`, {
+    summary: 'Returns helpful text about the different subcommands.',
+    arity: 2, flags: ['loading', 'stale'], since: '5.0.0',
+    handler: () => {
+      const upper = parent.toUpperCase();
+      const lines = [`${upper} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`];
+      for (const [name, spec] of Object.entries(subs)) {
+        lines.push(`${name.toUpperCase()}${spec.syntax === '' ? '' : ` ${spec.syntax}`}`, `    ${spec.summary}`);
+      }
+      lines.push('HELP', '    Prints this help.');
+      // Redis sends help lines as status replies.
+      return lines.map((line) => new SimpleString(line));
+    },
+  });
+}
+
+subcommands['help'] = helpSubcommand('connection', 'client', { ...subcommands });
 
 export const clientCommand: CommandSpec = command('connection', 'client', {
   summary: 'A container for client connection commands.',

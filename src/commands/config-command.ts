@@ -1,4 +1,5 @@
 import { Errors } from '../errors.js';
+import { helpSubcommand } from './client-command.js';
 import { command } from './define.js';
 import { MapReply, OK } from './reply.js';
 import type { CommandSpec } from './types.js';
@@ -34,6 +35,8 @@ const subcommands: Record<string, CommandSpec> = {
     },
   }),
 };
+
+subcommands['help'] = helpSubcommand('server', 'config', { ...subcommands });
 
 export const configCommand: CommandSpec = command('server', 'config', {
   summary: 'A container for server configuration commands.',

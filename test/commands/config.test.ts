@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { integerParameter, memoryParameter, parseMemory, ParameterRegistry, readOnlyParameter } from '../../src/commands/config-registry.js';
-import { MapReply } from '../../src/commands/reply.js';
+import { MapReply, SimpleString } from '../../src/commands/reply.js';
 import { errorText, testEngine } from '../support/engine.js';
 
 function registry(): { config: ParameterRegistry; values: { a: number; b: number } } {
@@ -45,6 +45,10 @@ describe('CONFIG parameter registry', () => {
   });
 });
 
+function configHelp(): SimpleString[] {
+  return testEngine().run('CONFIG', 'HELP') as SimpleString[];
+}
+
 describe('CONFIG command', () => {
   it('answers GET as a map, zeroes the counters on RESETSTAT and checks SET arguments', () => {
     const t = testEngine();
@@ -57,5 +61,12 @@ describe('CONFIG command', () => {
     expect(t.dispatcher.commandStats().size).toBe(0);
     expect(errorText(t.run('CONFIG', 'SET', 'databases'))).toBe("ERR wrong number of arguments for 'config|set' command");
     expect(errorText(t.run('CONFIG', 'SET', 'a', 'b', 'c'))).toBe('ERR syntax error');
+  });
+
+  it('answers CONFIG HELP from the subcommand table', () => {
+    const lines = configHelp().map((line) => line.value);
+    expect(lines[0]).toBe('CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
+    expect(lines).toContain('SET parameter value [parameter value ...]');
+    expect(lines.at(-2)).toBe('HELP');
   });
 });
