@@ -123,16 +123,8 @@ export class RespParser {
 
   /** Appends a chunk read from the socket. */
   push(chunk: Buffer): void {
-    if (this.pos >= this.buf.length) {
-      this.buf = chunk;
-    } else if (this.bulkBytes >= 0) {
-      // Mid-bulk: keep the received part as a decoded piece instead of growing a buffer.
-      this.collectBulkPiece();
-      this.buf = chunk;
-    } else {
-      // An incomplete header or inline line (bounded by MAX_INLINE_BYTES) is carried over.
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
-    }
+    // After `release()` only an incomplete header or inline line (at most 64 KiB) can be left.
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     this.pos = 0;
   }
 
@@ -148,14 +140,32 @@ export class RespParser {
     if (this.failed !== null) return this.failed;
     for (;;) {
       if (this.args === null) {
-        if (this.pos >= this.buf.length) return undefined;
+        if (this.pos >= this.buf.length) return this.release();
         const started = this.buf[this.pos] === STAR ? this.startMultibulk() : this.readInline();
+        if (started === undefined) return this.release();
         if (started !== null) return started;
         // null: an empty command (blank line, `*0`, `*-1`): Redis skips it silently.
         continue;
       }
-      return this.readArguments();
+      const argv = this.readArguments();
+      return argv === undefined ? this.release() : argv;
     }
+  }
+
+  /**
+   * Waiting for more bytes: drop the reference to the socket's chunk (each pins a 64 KiB read
+   * buffer, which idle connections would otherwise hold), keeping only the unread tail: a partial
+   * bulk as a decoded piece, a partial line as a small copy.
+   */
+  private release(): undefined {
+    if (this.bulkBytes >= 0) {
+      if (this.pos < this.buf.length) this.collectBulkPiece();
+      this.buf = EMPTY;
+    } else {
+      this.buf = this.pos >= this.buf.length ? EMPTY : Buffer.from(this.buf.subarray(this.pos));
+    }
+    this.pos = 0;
+    return undefined;
   }
 
   private fail(text: string): ProtocolError {
