@@ -47,17 +47,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerBodyParsers(app);
-  await app.register(cors, {
-    origin: options.cors.origins.length === 0 ? false : [...options.cors.origins],
-    // `@upstash/redis` in a browser also sends its sync-token and telemetry headers on every call.
-    allowedHeaders: [
-      'authorization', 'content-type', 'if-match', 'if-none-match', 'upstash-encoding',
-      'upstash-sync-token', 'upstash-telemetry-runtime', 'upstash-telemetry-platform', 'upstash-telemetry-sdk', 'upstash-telemetry-retry',
-    ],
-    exposedHeaders: ['etag', 'location'],
-    methods: ['GET', 'HEAD', 'PUT', 'DELETE', 'POST', 'OPTIONS'],
-    maxAge: 600,
-  });
+  // Hooks cost on every request, so CORS and auth are registered only when configured.
+  if (options.cors.origins.length > 0) await registerCors(app, options.cors.origins);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -79,7 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { tryItOutEnabled: true } });
-  app.addHook('onRequest', authHook(options.auth.tokens));
+  if (options.auth.tokens.length > 0) app.addHook('onRequest', authHook(options.auth.tokens));
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     void sendError(request, reply, 404, 'route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
@@ -89,6 +80,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   keyRoutes(app, options);
   commandRoutes(app, options);
   return app;
+}
+
+async function registerCors(app: FastifyInstance, origins: readonly string[]): Promise<void> {
+  await app.register(cors, {
+    origin: [...origins],
+    // `@upstash/redis` in a browser also sends its sync-token and telemetry headers on every call.
+    allowedHeaders: [
+      'authorization', 'content-type', 'if-match', 'if-none-match', 'upstash-encoding',
+      'upstash-sync-token', 'upstash-telemetry-runtime', 'upstash-telemetry-platform', 'upstash-telemetry-sdk', 'upstash-telemetry-retry',
+    ],
+    exposedHeaders: ['etag', 'location'],
+    methods: ['GET', 'HEAD', 'PUT', 'DELETE', 'POST', 'OPTIONS'],
+    maxAge: 600,
+  });
 }
 
 /** Raw bodies (any non-JSON content type) arrive as Buffers so they stay byte-exact. */
@@ -105,7 +110,7 @@ function digest(token: string): Buffer {
 function authHook(tokens: readonly string[]) {
   const digests = tokens.map(digest);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (digests.length === 0 || request.method === 'OPTIONS') return;
+    if (request.method === 'OPTIONS') return;
     if (request.routeOptions.config.public === true || request.url.startsWith('/docs')) return;
     const header = request.headers.authorization ?? '';
     const presented = digest(header.startsWith('Bearer ') ? header.slice(7) : '');
