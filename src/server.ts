@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { LarderConfig } from '../config/schema.js';
 import type { Readiness } from '../routes/context.js';
 import { buildApp } from './app.js';
+import { parseSaveRules } from '../config/formats.js';
 import { readOnlyParameter } from './commands/config-registry.js';
 import { createEngine, type Engine } from './engine.js';
 import { flushLogs, type Logger } from './logger.js';
@@ -63,7 +64,15 @@ function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): { engine:
   // CONFIG GET answers with what this process really uses; changing them needs a restart.
   engine.server.config.define(readOnlyParameter('dir', () => config.data.dir));
   engine.server.config.define(readOnlyParameter('dbfilename', () => config.snapshot.fileName));
-  engine.server.config.define(readOnlyParameter('save', () => config.snapshot.saveRules));
+  engine.server.config.define({
+    name: 'save',
+    get: () => snapshot.saveRules.map((rule) => `${rule.afterSeconds} ${rule.minChanges}`).join(' '),
+    set: (value) => {
+      snapshot.saveRules = parseSaveRules(value);
+    },
+  });
+  // True until the append-only log exists; clients such as redis-benchmark read it.
+  engine.server.config.define(readOnlyParameter('appendonly', () => 'no'));
   return { engine, snapshot };
 }
 

@@ -70,6 +70,8 @@ export class SnapshotPersistence {
   private inFlight: Promise<void> | undefined;
   private bgsaveStartedMs = 0;
   private closed = false;
+  /** Mutable at run time: `CONFIG SET save` changes the policy without a restart, as in Redis. */
+  private rules: readonly SaveRule[];
 
   constructor(
     private readonly store: Store,
@@ -80,6 +82,15 @@ export class SnapshotPersistence {
     // As in Redis, LASTSAVE starts at the server's start, so the save rules count from there.
     this.lastSaveMs = store.clock.nowMs();
     this.lastAttemptMs = this.lastSaveMs;
+    this.rules = options.saveRules;
+  }
+
+  get saveRules(): readonly SaveRule[] {
+    return this.rules;
+  }
+
+  set saveRules(rules: readonly SaveRule[]) {
+    this.rules = rules;
   }
 
   /** Fills the (empty) store from the snapshot file, if there is one. */
@@ -153,7 +164,7 @@ export class SnapshotPersistence {
     if (this.closed || this.inFlight !== undefined) return;
     const nowMs = this.store.clock.nowMs();
     if (!this.lastSaveOk && nowMs - this.lastAttemptMs < RETRY_DELAY_MS) return;
-    const rule = dueSaveRule(this.options.saveRules, this.store.dirty, nowMs - this.lastSaveMs);
+    const rule = dueSaveRule(this.rules, this.store.dirty, nowMs - this.lastSaveMs);
     if (rule === undefined) return;
     this.options.log('info', `${this.store.dirty} changes in ${rule.afterSeconds} seconds; saving`, { file: this.file });
     try {

@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig, type Setting } from '../../config/load.js';
+import { MapReply } from '../../src/commands/reply.js';
 import { createLogger, flushLogs } from '../../src/logger.js';
 import { closeOnSignals, startServer, StartupError, type RunningServer } from '../../src/server.js';
 import { cleanUp, tempDataDir } from './larder-process.js';
@@ -42,6 +43,21 @@ describe('startServer (composition root, in process)', () => {
       await server.close();
     }
     expect(existsSync(join(dataDir, 'custom.snap'))).toBe(true);
+  });
+
+  it('CONFIG SET save changes the live save rules; appendonly reports no', async () => {
+    const server = await start(tempDataDir(), { 'snapshot.saveRules': '900 1' });
+    try {
+      expect(run(server, 'CONFIG', 'SET', 'save', '')).toEqual(expect.objectContaining({ value: 'OK' }));
+      expect(run(server, 'CONFIG', 'GET', 'save')).toEqual(new MapReply([['save', '']]));
+      run(server, 'CONFIG', 'SET', 'save', '60 5 10 100');
+      expect(run(server, 'CONFIG', 'GET', 'save')).toEqual(new MapReply([['save', '60 5 10 100']]));
+      expect(String(run(server, 'CONFIG', 'SET', 'save', '60'))).toMatch(/^CommandError: ERR CONFIG SET failed \(possibly related to argument 'save'\)/);
+      expect(run(server, 'CONFIG', 'GET', 'save')).toEqual(new MapReply([['save', '60 5 10 100']]));
+      expect(run(server, 'CONFIG', 'GET', 'appendonly')).toEqual(new MapReply([['appendonly', 'no']]));
+    } finally {
+      await server.close();
+    }
   });
 
   it('runs the active expiry sweep on its timer: expired keys go without being looked up', async () => {
