@@ -30,9 +30,9 @@ async function main(): Promise<void> {
   const context: SuiteContext = {
     config,
     log,
-    cpuProfileDir: (suite) => {
+    cpuProfileDir: (suite, server) => {
       if (!config.cpuProfile) return undefined;
-      const directory = join(profileRoot, suite);
+      const directory = join(profileRoot, suite, server);
       mkdirSync(directory, { recursive: true });
       return directory;
     },

@@ -7,7 +7,7 @@
  *   BENCH_SUITES=rest,resp   which suites run (default: all)
  *   BENCH_RUNS=<n>           runs per workload and server (median reported)
  *   BENCH_DURATION_S=<s>     wrk duration per run
- *   BENCH_PROFILE=1          run Larder under `node --cpu-prof` and print its top self-time functions
+ *   BENCH_PROFILE=1          run the Node servers under `node --cpu-prof` and print their top self-time functions
  */
 import { availableParallelism } from 'node:os';
 

@@ -1,8 +1,9 @@
 /**
  * Reads the `.cpuprofile` files `node --cpu-prof` writes at exit and ranks functions by self time,
- * the first question when a target is missed: where does the server's core go?
+ * the first question when a target is missed: where does the server's core go? Larder and the
+ * bare Fastify reference are both profiled, so the two rankings can be read side by side.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 interface CpuProfileNode {
@@ -28,6 +29,7 @@ export interface SelfTime {
 
 export interface ProfileSummary {
   suite: string;
+  server: string;
   file: string;
   /** Time on CPU: every sample but V8's `(idle)`, which is the server waiting for requests. */
   busyMs: number;
@@ -36,6 +38,11 @@ export interface ProfileSummary {
 }
 
 const IDLE_FRAME = '(idle)';
+/**
+ * `CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile`: thread 0 is the event loop that serves
+ * requests; other threads (tsx's module-loader worker) only load code at start-up.
+ */
+const MAIN_THREAD_PROFILE = /\.\d+\.0\.\d+\.cpuprofile$/;
 
 function frameName(node: CpuProfileNode, root: string): string {
   const { functionName, url, lineNumber } = node.callFrame;
@@ -49,7 +56,7 @@ function frameName(node: CpuProfileNode, root: string): string {
  * of busy time: the server idles between runs and while the reference is measured, and that
  * idle time says nothing about where a request's cost goes.
  */
-export function topSelfTime(profile: CpuProfile, limit: number, root = process.cwd()): Omit<ProfileSummary, 'suite' | 'file'> {
+export function topSelfTime(profile: CpuProfile, limit: number, root = process.cwd()): Omit<ProfileSummary, 'suite' | 'server' | 'file'> {
   const frameById = new Map(profile.nodes.map((node) => [node.id, frameName(node, root)]));
   const selfUsByFrame = new Map<string, number>();
   profile.samples.forEach((nodeId, index) => {
@@ -66,18 +73,22 @@ export function topSelfTime(profile: CpuProfile, limit: number, root = process.c
   return { busyMs: Math.round(busyUs / 1000), idleMs: Math.round(idleUs / 1000), top };
 }
 
-/** Summaries of every profile in `directory` (one per Larder process that exited cleanly). */
+/** Summaries of the main-thread profiles under `<directory>/<server>/` (one per Node server that exited cleanly). */
 export function summarizeProfiles(suite: string, directory: string, limit = 15): ProfileSummary[] {
-  const files = readdirSync(directory).filter((name) => name.endsWith('.cpuprofile'));
-  return files.map((name) => {
-    const file = join(directory, name);
-    const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-    return { suite, file, ...topSelfTime(profile, limit) };
-  });
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory).flatMap((server) =>
+    readdirSync(join(directory, server))
+      .filter((name) => MAIN_THREAD_PROFILE.test(name))
+      .map((name) => {
+        const file = join(directory, server, name);
+        const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+        return { suite, server, file, ...topSelfTime(profile, limit) };
+      }),
+  );
 }
 
 export function renderProfile(summary: ProfileSummary): string {
   const lines = summary.top.map((entry) => `  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.selfMs.toFixed(0).padStart(7)} ms  ${entry.frame}`);
-  const title = `Larder (${summary.suite} suite): top self time, % of ${summary.busyMs} ms on CPU (${summary.idleMs} ms idle not counted)`;
+  const title = `${summary.server} (${summary.suite} suite): top self time, % of ${summary.busyMs} ms on CPU (${summary.idleMs} ms idle not counted)`;
   return [title, `  ${summary.file}`, ...lines].join('\n');
 }

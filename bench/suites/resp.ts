@@ -72,7 +72,7 @@ export const respSuite: Suite = {
     const { config } = context;
     const servers: ServerHandle[] = [];
     try {
-      const larder = await startLarder({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('resp') });
+      const larder = await startLarder({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('resp', 'larder') });
       servers.push(larder);
       const redis = await startRedis({ cpus: config.serverCpus });
       servers.push(redis);

@@ -94,9 +94,9 @@ export const restSuite: Suite = {
     const { config } = context;
     const servers: ServerHandle[] = [];
     try {
-      const larder = await startLarder({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('rest') });
+      const larder = await startLarder({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('rest', 'larder') });
       servers.push(larder);
-      const bare = await startBareFastify({ cpus: config.serverCpus });
+      const bare = await startBareFastify({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('rest', 'bare-fastify') });
       servers.push(bare);
       context.log(`rest: populating ${config.rest.keyCount} JSON + ${config.rest.keyCount} raw keys on each server`);
       await Promise.all([populate(larder.httpUrl ?? '', config.rest.keyCount, config.rest.bodyBytes), populate(bare.httpUrl ?? '', config.rest.keyCount, config.rest.bodyBytes)]);

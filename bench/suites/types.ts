@@ -6,8 +6,8 @@ export interface SuiteContext {
   config: BenchConfig;
   /** Progress lines on stderr, so stdout holds only the table. */
   log(message: string): void;
-  /** Where Larder writes `--cpu-prof` files for this suite when profiling is on. */
-  cpuProfileDir(suite: string): string | undefined;
+  /** Where a Node server writes `--cpu-prof` files in this suite when profiling is on. */
+  cpuProfileDir(suite: string, server: string): string | undefined;
 }
 
 export interface Suite {

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { alternate, median, throughputAndEfficiency, type Sample } from '../../bench/lib/measure.js';
-import { topSelfTime, type CpuProfile } from '../../bench/lib/profile.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { summarizeProfiles, topSelfTime, type CpuProfile } from '../../bench/lib/profile.js';
 import { renderTable } from '../../bench/lib/report.js';
 
 const sampleOf = (requestsPerS: number, serverCpuS = 1): Sample => ({
@@ -77,5 +80,21 @@ describe('CPU profile summary', () => {
     expect([busyMs, idleMs]).toEqual([4, 6]);
     expect(top[0]).toEqual({ frame: 'parse src/resp/parser.ts:10', selfMs: 3, percent: 75 });
     expect(top[1]?.frame).toBe('(garbage collector)');
+  });
+});
+
+describe('profile files', () => {
+  let directory = '';
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('summarizes each server\'s event-loop thread and ignores worker-thread profiles', () => {
+    directory = mkdtempSync(join(tmpdir(), 'bench-profiles-'));
+    mkdirSync(join(directory, 'larder'));
+    const profile = (functionName: string): string =>
+      JSON.stringify({ nodes: [{ id: 1, callFrame: { functionName, url: '', lineNumber: -1 } }], samples: [1], timeDeltas: [5000] });
+    writeFileSync(join(directory, 'larder', 'CPU.20260101.120000.4242.0.001.cpuprofile'), profile('serve'));
+    writeFileSync(join(directory, 'larder', 'CPU.20260101.120000.4242.1.002.cpuprofile'), profile('loadModule'));
+    const summaries = summarizeProfiles('rest', directory);
+    expect(summaries.map((summary) => [summary.server, summary.top[0]?.frame])).toEqual([['larder', 'serve']]);
   });
 });
