@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchConfig } from './config.js';
-import type { Comparison } from './measure.js';
+import type { Comparison, SideFigures } from './measure.js';
 import type { ProfileSummary } from './profile.js';
 
 export interface MachineFacts {
@@ -71,19 +71,26 @@ function verdict(row: Comparison): string {
   return `>= ${row.target.toFixed(1)}x ${row.ratio >= row.target ? 'met' : 'MISSED'}`;
 }
 
-/** Fixed-width table: figure, Larder, reference (named), ratio, target. */
+/** (max - min) / median of one side's runs, the larger of the two sides: how much to trust a ratio. */
+export function runSpread(row: Comparison): number {
+  const spread = (side: SideFigures): number => (Math.max(...side.values) - Math.min(...side.values)) / side.median;
+  return Math.max(spread(row.larder), spread(row.reference));
+}
+
+/** Fixed-width table: figure, Larder, reference (named), ratio, run-to-run spread, target. */
 export function renderTable(rows: readonly Comparison[]): string {
-  const header = ['figure', 'Larder', 'reference', 'ratio', 'target'];
+  const header = ['figure', 'Larder', 'reference', 'ratio', 'spread', 'target'];
   const body = rows.map((row) => [
     `${row.figure} (${row.unit})`,
     formatRate(row.larder.median),
     `${formatRate(row.reference.median)} ${row.reference.server}`,
     `${row.ratio.toFixed(2)}x`,
+    Number.isFinite(runSpread(row)) ? `${Math.round(runSpread(row) * 100)}%` : 'n/a',
     verdict(row),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => (cells[column] ?? '').length)));
   const line = (cells: string[]): string =>
-    cells.map((cell, column) => (column === 0 || column === 4 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ').trimEnd();
+    cells.map((cell, column) => (column === 0 || column === 5 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ').trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join('\n');
 }
 
