@@ -2,6 +2,7 @@ import { ConnectionRegistry } from './commands/client-registry.js';
 import { defineEncodingParameters } from './commands/aggregate-config.js';
 import { ParameterRegistry, readOnlyParameter } from './commands/config-registry.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
+import { PubSubHub } from './commands/pubsub-hub.js';
 import { mergeSections, runtimeInfoSections } from './commands/runtime-info.js';
 import type { ClientSession, CommandSpec, ConfigRegistry, Limits, Persistence, ServerServices } from './commands/types.js';
 import type { Clock } from './store/clock.js';
@@ -54,6 +55,7 @@ export function createEngine(options: EngineOptions): Engine {
       clients.connectionsReceived = 0;
       clients.rejectedConnections = 0;
     },
+    pubsub: new PubSubHub(),
   };
   const dispatcher = createDispatcher(store, server, options.extraCommands);
   runtimeInfo = runtimeInfoSections(dispatcher, clients, config);

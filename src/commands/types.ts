@@ -1,5 +1,6 @@
 import type { Keyspace } from '../store/keyspace.js';
 import type { Store } from '../store/store.js';
+import type { PubSubHub } from './pubsub-hub.js';
 import type { Reply } from './reply.js';
 
 /** Redis's command flags (as COMMAND INFO shows them), plus Larder's own `internal`. */
@@ -76,6 +77,8 @@ export interface ServerServices {
   readonly config: ConfigRegistry;
   /** CONFIG RESETSTAT: zeroes the command, keyspace and connection counters. */
   resetStats(): void;
+  /** Channels, patterns and their subscribers (RESP clients and HTTP event streams). */
+  readonly pubsub: PubSubHub;
 }
 
 /** A live connection as CLIENT LIST / INFO / KILL see it. */
