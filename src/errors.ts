@@ -69,6 +69,11 @@ export const Errors = {
   /** The `/commands` HTTP door refuses commands that need a connection kept open between calls. */
   notOverHttp: (command: string, reason: string) =>
     new CommandError(`ERR '${truncate(command)}' is not available over HTTP: ${reason}`),
+  // Pub/sub: a RESP2 client holding subscriptions may only (un)subscribe, ping, quit or reset.
+  subscribedContext: (command: string) =>
+    new CommandError(
+      `ERR Can't execute '${command}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    ),
   // Connection commands (RESP door).
   maxClients: fixed('ERR max number of clients reached'),
   /** A handler failed unexpectedly; details go to the log, never to the client. */
