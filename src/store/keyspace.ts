@@ -4,6 +4,8 @@ import { Entry, type StoredValue } from './entry.js';
 export interface KeyspaceHooks {
   modified(db: number, key: string): void;
   expired(db: number, key: string): void;
+  /** Called just before the whole database is emptied (FLUSHDB / FLUSHALL), while it still holds its keys. */
+  clearing?(db: number): void;
 }
 
 export interface ScanPage {
@@ -50,6 +52,14 @@ export class Keyspace {
       return undefined;
     }
     return entry;
+  }
+
+  /**
+   * The stored entry even when its TTL has passed, without expiring it. WATCH needs this: a key
+   * already stale when watched and then reclaimed is not a change, a live key that expires is.
+   */
+  peek(key: string): Entry | undefined {
+    return this.entries.get(key);
   }
 
   /** Stores a fresh value under `key`, replacing any entry (and its TTL) there. */
@@ -106,6 +116,7 @@ export class Keyspace {
   }
 
   clear(): void {
+    this.hooks.clearing?.(this.index);
     this.entries.clear();
     this.slots = [];
     this.freeSlots = [];

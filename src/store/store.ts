@@ -4,6 +4,10 @@ import { Keyspace, type KeyspaceHooks } from './keyspace.js';
 export type KeyEventKind = 'modified' | 'expired';
 export type KeyListener = (db: number, key: string, kind: KeyEventKind) => void;
 
+/** A change to a whole database, announced before it happens (the keys are still in place). */
+export type DatabaseChange = { readonly kind: 'flush'; readonly db: number } | { readonly kind: 'swap'; readonly first: number; readonly second: number };
+export type DatabaseListener = (change: DatabaseChange) => void;
+
 export interface StoreOptions {
   clock: Clock;
   /** Numbered databases, as Redis's `databases` (16 by default). */
@@ -37,6 +41,7 @@ export class Store {
   dirty = 0;
   readonly stats: StoreStats = { expiredKeys: 0, keyspaceHits: 0, keyspaceMisses: 0 };
   private readonly listeners = new Set<KeyListener>();
+  private readonly databaseListeners = new Set<DatabaseListener>();
   private readonly hooks: KeyspaceHooks;
 
   constructor(options: StoreOptions) {
@@ -51,6 +56,7 @@ export class Store {
         this.stats.expiredKeys++;
         this.emit(db, key, 'expired');
       },
+      clearing: (db) => this.emitDatabase({ kind: 'flush', db }),
     };
     this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Keyspace(i, this.hooks));
   }
@@ -77,6 +83,7 @@ export class Store {
   swap(a: number, b: number): void {
     const first = this.db(a);
     const second = this.db(b);
+    this.emitDatabase({ kind: 'swap', first: a, second: b });
     this.dbs[a] = second;
     this.dbs[b] = first;
     second.index = a;
@@ -92,6 +99,12 @@ export class Store {
   subscribe(listener: KeyListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** WATCH and blocked clients hear of FLUSHDB / FLUSHALL / SWAPDB here, before the change. */
+  subscribeDatabases(listener: DatabaseListener): () => void {
+    this.databaseListeners.add(listener);
+    return () => this.databaseListeners.delete(listener);
   }
 
   /**
@@ -112,6 +125,10 @@ export class Store {
       }
     }
     return reclaimed;
+  }
+
+  private emitDatabase(change: DatabaseChange): void {
+    for (const listener of this.databaseListeners) listener(change);
   }
 
   private emit(db: number, key: string, kind: KeyEventKind): void {
