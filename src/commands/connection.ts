@@ -84,9 +84,11 @@ function helloCommand(argv: string[], ctx: CommandContext): Reply {
   ]);
 }
 
-/** RESET: back to a freshly connected client (database 0, RESP2, no name, logged out if auth is on). */
+/** RESET: back to a freshly connected client (database 0, RESP2, no name, no subscriptions, logged out if auth is on). */
 function resetCommand(_argv: string[], ctx: CommandContext): Reply {
   const client = ctx.server.clients.get(ctx.session.id);
+  // Redis drops the subscriptions silently: no unsubscribe confirmations precede RESET's reply.
+  ctx.server.pubsub.unsubscribeAll(ctx.session.id);
   ctx.session.db = 0;
   ctx.session.protocol = 2;
   ctx.session.name = '';

@@ -5,6 +5,7 @@ import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { memoryCommand } from './memory-usage.js';
+import { pubsubCommands } from './pubsub.js';
 import { restCommands } from './rest.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
@@ -23,6 +24,7 @@ export function allCommandSpecs(): CommandSpec[] {
     ...listCommands,
     ...setCommands,
     ...sortedSetCommands,
+    ...pubsubCommands,
     memoryCommand];
 }
 

@@ -4,6 +4,7 @@ import { family } from './define.js';
 import { infoText } from './info.js';
 import { commandCommand } from './introspection.js';
 import { databaseArg } from './keys.js';
+import { subscribedPing } from './pubsub.js';
 import { OK, PONG, SimpleString, VerbatimString, type Reply } from './reply.js';
 import type { CommandContext } from './types.js';
 
@@ -26,9 +27,9 @@ const serverFamily = family('server', {
   ping: {
     summary: 'Returns the server\'s liveliness response.',
     arity: -1, flags: ['fast'], syntax: '[message]',
-    handler: (argv) => {
+    handler: (argv, ctx) => {
       if (argv.length > 2) throw Errors.wrongArity('ping');
-      return argv.length === 2 ? argv[1]! : PONG;
+      return subscribedPing(ctx, argv[1]) ?? (argv.length === 2 ? argv[1]! : PONG);
     },
   },
   echo: {

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Reply } from '../commands/reply.js';
 import type { ClientSession, ConnectedClient } from '../commands/types.js';
 import type { Engine } from '../engine.js';
+import { subscribedModeRefusal } from '../commands/pubsub.js';
 import { Errors } from '../errors.js';
 import { encodeError, encodeReply } from './encoder.js';
 import type { RespLimits } from './limits.js';
@@ -60,6 +61,7 @@ export class RespConnection implements ConnectedClient {
     socket.on('timeout', () => this.onIdle());
     // Resets and aborted connections are routine; the socket closes either way.
     socket.on('error', () => socket.destroy());
+    socket.once('close', () => deps.engine.server.pubsub.unsubscribeAll(this.session.id));
     this.applyIdleTimeout();
   }
 
@@ -170,7 +172,9 @@ export class RespConnection implements ConnectedClient {
 
   private execute(argv: string[]): string {
     try {
-      return encodeReply(this.deps.engine.dispatcher.dispatch(argv, this.session), this.session.protocol);
+      const { dispatcher } = this.deps.engine;
+      const reply = subscribedModeRefusal(dispatcher, argv, this.session) ?? dispatcher.dispatch(argv, this.session);
+      return encodeReply(reply, this.session.protocol);
     } catch (error) {
       // A handler bug must cost one reply, not the process.
       this.deps.log('error', 'command failed unexpectedly', { command: argv[0], err: error });
@@ -203,6 +207,8 @@ export class RespConnection implements ConnectedClient {
   }
 
   private onIdle(): void {
+    // A subscriber waits for messages, not for its own commands: Redis exempts it from `timeout`.
+    if (this.deps.engine.server.pubsub.isSubscribed(this.session.id)) return;
     this.deps.log('info', 'closing idle client', { client: this.addr, idleTimeoutSeconds: this.deps.limits.idleTimeoutSeconds });
     this.socket.destroy();
   }
