@@ -1,9 +1,11 @@
+import { BlockingRegistry } from './commands/blocking-registry.js';
 import { ConnectionRegistry } from './commands/client-registry.js';
 import { defineEncodingParameters } from './commands/aggregate-config.js';
 import { ParameterRegistry, readOnlyParameter } from './commands/config-registry.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
 import { PubSubHub } from './commands/pubsub-hub.js';
 import { mergeSections, runtimeInfoSections } from './commands/runtime-info.js';
+import { TransactionService } from './commands/transactions-watch.js';
 import type { ClientSession, CommandSpec, ConfigRegistry, Limits, Persistence, ServerServices } from './commands/types.js';
 import type { Clock } from './store/clock.js';
 import { Store } from './store/store.js';
@@ -30,6 +32,8 @@ export interface Engine {
   dispatcher: Dispatcher;
   server: ServerServices;
   newSession(door: ClientSession['door'], authenticated: boolean): ClientSession;
+  /** A connection closed: drops its transaction, watches and any blocking wait. */
+  endSession(session: ClientSession): void;
 }
 
 let nextSessionId = 1;
@@ -42,11 +46,15 @@ export function createEngine(options: EngineOptions): Engine {
   config.define(readOnlyParameter('databases', () => String(store.databaseCount)));
   defineEncodingParameters(config);
   let runtimeInfo: () => Record<string, Record<string, string | number>> = () => ({});
+  // Both need the dispatcher, which needs the services: they reach it lazily.
+  const blocking = new BlockingRegistry(store, () => dispatcher);
+  const transactions = new TransactionService(store, () => dispatcher);
   const server: ServerServices = {
     limits: options.limits,
     persistence: options.persistence,
     startedAtMs: Date.now(),
-    infoSections: () => mergeSections(runtimeInfo(), options.infoSections?.() ?? {}),
+    infoSections: () =>
+      mergeSections(runtimeInfo(), { clients: { blocked_clients: blocking.blockedCount } }, options.infoSections?.() ?? {}),
     clients,
     config,
     resetStats: () => {
@@ -56,14 +64,23 @@ export function createEngine(options: EngineOptions): Engine {
       clients.rejectedConnections = 0;
     },
     pubsub: new PubSubHub(),
+    blocking,
+    transactions,
   };
   const dispatcher = createDispatcher(store, server, options.extraCommands);
+  dispatcher.setAfterCommand(() => blocking.serveReadyKeys());
   runtimeInfo = runtimeInfoSections(dispatcher, clients, config);
   return {
     store,
     dispatcher,
     server,
-    newSession: (door, authenticated) => ({ id: nextSessionId++, door, db: 0, protocol: 2, name: '', authenticated }),
+    newSession: (door, authenticated) => ({
+      id: nextSessionId++, door, db: 0, protocol: 2, name: '', authenticated, transaction: undefined,
+    }),
+    endSession: (session) => {
+      blocking.cancel(session.id);
+      transactions.forget(session);
+    },
   };
 }
 

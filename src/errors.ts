@@ -66,6 +66,18 @@ export const Errors = {
   persistence: (detail: string) => new CommandError(`ERR ${detail}`),
   execAbort: fixed('EXECABORT Transaction discarded because of previous errors.'),
   notAllowedInMulti: fixed('ERR Command not allowed inside a transaction'),
+  // Transactions and blocking commands (RESP door).
+  nestedMulti: fixed('ERR MULTI calls can not be nested'),
+  execWithoutMulti: fixed('ERR EXEC without MULTI'),
+  discardWithoutMulti: fixed('ERR DISCARD without MULTI'),
+  watchInsideMulti: fixed('ERR WATCH inside MULTI is not allowed'),
+  timeoutNotFloat: fixed('ERR timeout is not a float or out of range'),
+  timeoutNegative: fixed('ERR timeout is negative'),
+  unblocked: fixed('UNBLOCKED client unblocked via CLIENT UNBLOCK'),
+  unblockReason: fixed('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR'),
+  lfuNotSelected: fixed(
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  ),
   /** The `/commands` HTTP door refuses commands that need a connection kept open between calls. */
   notOverHttp: (command: string, reason: string) =>
     new CommandError(`ERR '${truncate(command)}' is not available over HTTP: ${reason}`),

@@ -1,7 +1,9 @@
 import { CommandError, Errors } from '../errors.js';
 import type { Store } from '../store/store.js';
+import { BlockedReply } from './blocking-registry.js';
 import type { Reply } from './reply.js';
 import type { Table } from './table.js';
+import { queueInTransaction } from './transactions.js';
 import type { ClientSession, CommandContext, CommandSpec, ServerServices } from './types.js';
 
 export interface CommandStats {
@@ -22,6 +24,9 @@ export class Dispatcher {
   private readonly writeObservers: WriteObserver[] = [];
   totalCommands = 0;
   rejectedCalls = 0;
+  /** Commands in progress: 1 for a client's command, more while EXEC runs its queue. */
+  private depth = 0;
+  private afterCommand: (() => void) | undefined;
 
   constructor(
     readonly table: Table,
@@ -29,8 +34,36 @@ export class Dispatcher {
     readonly server: ServerServices,
   ) {}
 
+  /** Runs one command to completion; blocking commands act as their non-blocking forms here. */
   dispatch(argv: string[], session: ClientSession): Reply {
+    const reply = this.run(argv, session, false);
+    // Unreachable: handlers only block when the context says they may.
+    if (reply instanceof BlockedReply) throw new Error(`'${argv[0]}' blocked where blocking is not allowed`);
+    return reply;
+  }
+
+  /**
+   * The entry for doors that can park a client (RESP): a blocking command with nothing to serve
+   * answers a `BlockedReply` for the door to wait on.
+   */
+  dispatchBlocking(argv: string[], session: ClientSession): Reply | BlockedReply {
+    return this.run(argv, session, true);
+  }
+
+  /** Called after every top-level command, once all its writes are in (blocked clients are served there). */
+  setAfterCommand(hook: () => void): void {
+    this.afterCommand = hook;
+  }
+
+  private run(argv: string[], session: ClientSession, mayBlock: boolean): Reply | BlockedReply {
     const resolved = this.resolve(argv, session);
+    if (session.transaction !== undefined) {
+      const queued = queueInTransaction(session.transaction, resolved, argv);
+      if (queued !== undefined) {
+        if (queued instanceof CommandError) this.rejectedCalls++;
+        return queued;
+      }
+    }
     if (resolved instanceof CommandError) {
       this.rejectedCalls++;
       return resolved;
@@ -44,11 +77,14 @@ export class Dispatcher {
       session,
       server: this.server,
       table: this.table,
+      // Commands run by EXEC (depth > 0) never block, as in Redis.
+      mayBlock: mayBlock && this.depth === 0,
     };
     this.totalCommands++;
     const stats = this.statsFor(resolved.name);
     stats.calls++;
     const dirtyBefore = this.store.dirty;
+    this.depth++;
     try {
       const reply = resolved.handler(argv, ctx);
       if (reply instanceof CommandError) stats.failedCalls++;
@@ -58,6 +94,8 @@ export class Dispatcher {
       if (!(error instanceof CommandError)) throw error;
       stats.failedCalls++;
       return error;
+    } finally {
+      if (--this.depth === 0) this.afterCommand?.();
     }
   }
 

@@ -12,7 +12,7 @@
 import { CommandError, Errors } from '../errors.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { Reply } from './reply.js';
-import type { ClientSession } from './types.js';
+import type { ClientSession, CommandSpec } from './types.js';
 
 /** A door-specific refusal checked at queue time (e.g. commands HTTP cannot serve). */
 export type QueueGate = (argv: readonly string[]) => CommandError | undefined;
@@ -28,9 +28,13 @@ export type TransactionOutcome =
 
 /** Why Redis would refuse to queue `argv` inside MULTI, or undefined when it queues. */
 export function queueError(dispatcher: Dispatcher, argv: readonly string[], session: ClientSession): CommandError | undefined {
-  const spec = dispatcher.resolve(argv, session);
-  if (spec instanceof CommandError) return spec;
-  if (spec.flags.includes('no_multi')) return Errors.notAllowedInMulti();
+  return queueRefusal(dispatcher.resolve(argv, session));
+}
+
+/** The same rule for a command already resolved (the RESP door resolves once, then queues). */
+export function queueRefusal(resolved: CommandSpec | CommandError): CommandError | undefined {
+  if (resolved instanceof CommandError) return resolved;
+  if (resolved.flags.includes('no_multi')) return Errors.notAllowedInMulti();
   return undefined;
 }
 

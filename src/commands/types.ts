@@ -1,7 +1,9 @@
 import type { Keyspace } from '../store/keyspace.js';
 import type { Store } from '../store/store.js';
 import type { PubSubHub } from './pubsub-hub.js';
+import type { BlockedReply, BlockingRegistry } from './blocking-registry.js';
 import type { Reply } from './reply.js';
+import type { TransactionService } from './transactions-watch.js';
 
 /** Redis's command flags (as COMMAND INFO shows them), plus Larder's own `internal`. */
 export type CommandFlag =
@@ -48,6 +50,15 @@ export interface ClientSession {
   protocol: 2 | 3;
   name: string;
   authenticated: boolean;
+  /** Commands queued since MULTI; undefined outside a transaction (see transactions.ts). */
+  transaction: TransactionState | undefined;
+}
+
+/** A RESP client between MULTI and EXEC. */
+export interface TransactionState {
+  readonly queue: string[][];
+  /** A command was refused while queueing, so EXEC answers EXECABORT and runs nothing. */
+  aborted: boolean;
 }
 
 export interface Limits {
@@ -79,6 +90,10 @@ export interface ServerServices {
   resetStats(): void;
   /** Channels, patterns and their subscribers (RESP clients and HTTP event streams). */
   readonly pubsub: PubSubHub;
+  /** Clients blocked on keys (BLPOP …), served FIFO when a write gives a key data. */
+  readonly blocking: BlockingRegistry;
+  /** WATCHed keys and EXEC of a queued transaction. */
+  readonly transactions: TransactionService;
 }
 
 /** A live connection as CLIENT LIST / INFO / KILL see it. */
@@ -95,6 +110,8 @@ export interface ConnectedClient {
   noEvict: boolean;
   queryBufferBytes(): number;
   outputBufferBytes(): number;
+  /** Waiting in a blocking command (CLIENT LIST flag `b`). */
+  readonly blocked: boolean;
   /** Closes the connection once the reply being produced, if any, has been written. */
   close(): void;
   /**
@@ -147,9 +164,15 @@ export interface CommandContext {
   readonly session: ClientSession;
   readonly server: ServerServices;
   readonly table: CommandTable;
+  /**
+   * Whether this command may park the client (BLPOP on empty lists …). False inside EXEC and on
+   * doors that answer once: a blocking command then acts as its non-blocking form, as in Redis.
+   */
+  readonly mayBlock: boolean;
 }
 
-export type Handler = (argv: string[], ctx: CommandContext) => Reply;
+/** A handler answers now, or (only when `ctx.mayBlock`) asks the door to wait on keys. */
+export type Handler = (argv: string[], ctx: CommandContext) => Reply | BlockedReply;
 
 export interface KeySpec {
   /** Position of the first key in argv (the name is 0); 0 when the command takes no keys. */

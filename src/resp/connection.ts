@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { BlockedReply } from '../commands/blocking-registry.js';
 import type { Reply } from '../commands/reply.js';
 import type { ClientSession, ConnectedClient } from '../commands/types.js';
 import type { Engine } from '../engine.js';
@@ -46,6 +47,8 @@ export class RespConnection implements ConnectedClient {
   private closing = false;
   /** Out-of-band replies produced while a command of this client was running. */
   private pushed = '';
+  /** Parked by a blocking command: input waits in the parser until it is answered. */
+  private parked = false;
 
   constructor(
     private readonly socket: Socket,
@@ -62,7 +65,12 @@ export class RespConnection implements ConnectedClient {
     // Resets and aborted connections are routine; the socket closes either way.
     socket.on('error', () => socket.destroy());
     socket.once('close', () => deps.engine.server.pubsub.unsubscribeAll(this.session.id));
+    socket.once('close', () => deps.engine.endSession(this.session));
     this.applyIdleTimeout();
+  }
+
+  get blocked(): boolean {
+    return this.parked;
   }
 
   get authRequired(): boolean {
@@ -125,12 +133,13 @@ export class RespConnection implements ConnectedClient {
     this.socket.destroy();
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(chunk: Buffer | undefined): void {
     if (this.closing) return;
     this.processing = true;
     try {
-      this.parser.push(chunk);
-      this.runCommands();
+      if (chunk !== undefined) this.parser.push(chunk);
+      // A parked client's input waits, unanswered, as in Redis.
+      if (!this.parked) this.runCommands();
     } catch (error) {
       this.deps.log('error', 'RESP connection failed; closing it', { client: this.addr, err: error });
       this.socket.destroy();
@@ -156,7 +165,12 @@ export class RespConnection implements ConnectedClient {
       }
       this.lastArgv = argv;
       this.lastCommandAtMs = nowMs;
-      out += this.execute(argv);
+      const reply = this.execute(argv);
+      if (reply instanceof BlockedReply) {
+        this.park(reply, out);
+        return;
+      }
+      out += reply;
       if (this.pushed.length > 0) {
         out += this.pushed;
         this.pushed = '';
@@ -170,10 +184,28 @@ export class RespConnection implements ConnectedClient {
     if (out.length > 0) this.write(out);
   }
 
-  private execute(argv: string[]): string {
+  /** Replies so far go out now; the client then waits until the registry answers it. */
+  private park(request: BlockedReply, out: string): void {
+    if (out.length > 0 && !this.write(out)) return;
+    this.parked = true;
+    this.deps.engine.server.blocking.block(this.session, request, (reply) => this.unpark(reply));
+  }
+
+  private unpark(reply: Reply): void {
+    this.parked = false;
+    if (this.socket.destroyed) return;
+    this.write(encodeReply(reply, this.session.protocol));
+    // Input that arrived meanwhile runs on a later turn, not inside the command that served us.
+    setImmediate(() => {
+      if (!this.parked && !this.socket.destroyed) this.onData(undefined);
+    });
+  }
+
+  private execute(argv: string[]): string | BlockedReply {
     try {
       const { dispatcher } = this.deps.engine;
-      const reply = subscribedModeRefusal(dispatcher, argv, this.session) ?? dispatcher.dispatch(argv, this.session);
+      const reply = subscribedModeRefusal(dispatcher, argv, this.session) ?? dispatcher.dispatchBlocking(argv, this.session);
+      if (reply instanceof BlockedReply) return reply;
       return encodeReply(reply, this.session.protocol);
     } catch (error) {
       // A handler bug must cost one reply, not the process.
@@ -209,6 +241,8 @@ export class RespConnection implements ConnectedClient {
   private onIdle(): void {
     // A subscriber waits for messages, not for its own commands: Redis exempts it from `timeout`.
     if (this.deps.engine.server.pubsub.isSubscribed(this.session.id)) return;
+    // A parked client is waiting on its own timeout, which Redis also exempts from `timeout`.
+    if (this.parked) return;
     this.deps.log('info', 'closing idle client', { client: this.addr, idleTimeoutSeconds: this.deps.limits.idleTimeoutSeconds });
     this.socket.destroy();
   }

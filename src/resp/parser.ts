@@ -123,8 +123,10 @@ export class RespParser {
 
   /** Appends a chunk read from the socket. */
   push(chunk: Buffer): void {
-    // After `release()` only an incomplete header or inline line (at most 64 KiB) can be left.
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    // After `release()` only an incomplete header or inline line (at most 64 KiB) can be left;
+    // a client parked by a blocking command may also leave whole unread commands after `pos`.
+    if (this.buf.length === 0) this.buf = chunk;
+    else this.buf = Buffer.concat([this.pos === 0 ? this.buf : this.buf.subarray(this.pos), chunk]);
     this.pos = 0;
   }
 
