@@ -5,6 +5,7 @@
  *   BENCH_QUICK=1            short runs (about a minute in all)
  *   BENCH_PIN=0|1            pin servers to core 0 and load generators to core 1 (default: 1 with 2+ cores)
  *   BENCH_SUITES=rest,resp   which suites run (default: all)
+ *   BENCH_FILTER=<text>      only the figures whose name contains <text> (e.g. "GET /keys/:key, JSON", "-P 16")
  *   BENCH_RUNS=<n>           runs per workload and server (median reported)
  *   BENCH_DURATION_S=<s>     wrk duration per run
  *   BENCH_PROFILE=1          run the Node servers under `node --cpu-prof` and print their top self-time functions
@@ -18,6 +19,8 @@ export interface BenchConfig {
   serverCpus?: string;
   loadCpus?: string;
   suites: string[];
+  /** Case-insensitive substring a figure's name must contain to run; '' runs all. */
+  filter: string;
   runs: number;
   cpuProfile: boolean;
   rest: { durationS: number; warmupS: number; connections: number; keyCount: number; bodyBytes: number };
@@ -51,6 +54,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, knownSuites: readonly st
     pinned,
     ...(pinned ? { serverCpus: '0', loadCpus: '1' } : {}),
     suites,
+    filter: env.BENCH_FILTER ?? '',
     runs: positiveInteger(env, 'BENCH_RUNS', quick ? 1 : 3),
     cpuProfile: flag(env, 'BENCH_PROFILE', false),
     rest: {
@@ -69,4 +73,9 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, knownSuites: readonly st
       warmupRequests: 20_000,
     },
   };
+}
+
+/** Whether BENCH_FILTER lets the figure named `figure` run. */
+export function isSelected(config: Pick<BenchConfig, 'filter'>, figure: string): boolean {
+  return figure.toLowerCase().includes(config.filter.toLowerCase());
 }

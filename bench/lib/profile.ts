@@ -35,6 +35,8 @@ export interface ProfileSummary {
   busyMs: number;
   idleMs: number;
   top: SelfTime[];
+  /** The same time grouped by where the code lives: an npm package, a folder of ours, Node, V8. */
+  areas: SelfTime[];
 }
 
 const IDLE_FRAME = '(idle)';
@@ -44,33 +46,54 @@ const IDLE_FRAME = '(idle)';
  */
 const MAIN_THREAD_PROFILE = /\.\d+\.0\.\d+\.cpuprofile$/;
 
-function frameName(node: CpuProfileNode, root: string): string {
-  const { functionName, url, lineNumber } = node.callFrame;
-  if (url === '') return functionName || '(anonymous)';
-  const path = url.startsWith('file://') ? relative(root, new URL(url).pathname) : url;
-  return `${functionName || '(anonymous)'} ${path}:${lineNumber + 1}`;
+interface Frame {
+  name: string;
+  area: string;
 }
 
-/**
- * Self time per function (summed over every node of the same frame), highest first, as a share
- * of busy time: the server idles between runs and while the reference is measured, and that
- * idle time says nothing about where a request's cost goes.
- */
-export function topSelfTime(profile: CpuProfile, limit: number, root = process.cwd()): Omit<ProfileSummary, 'suite' | 'server' | 'file'> {
-  const frameById = new Map(profile.nodes.map((node) => [node.id, frameName(node, root)]));
-  const selfUsByFrame = new Map<string, number>();
-  profile.samples.forEach((nodeId, index) => {
-    const frame = frameById.get(nodeId) ?? '(unknown)';
-    selfUsByFrame.set(frame, (selfUsByFrame.get(frame) ?? 0) + Math.max(0, profile.timeDeltas[index] ?? 0));
-  });
-  const idleUs = selfUsByFrame.get(IDLE_FRAME) ?? 0;
-  selfUsByFrame.delete(IDLE_FRAME);
-  const busyUs = [...selfUsByFrame.values()].reduce((sum, us) => sum + us, 0);
-  const top = [...selfUsByFrame]
+/** `fastify`, `@fastify/cors`, or the folder of one of our files (`dist/routes`, `dist/src/store`). */
+function areaOfPath(path: string): string {
+  const parts = path.split('/');
+  const packageAt = parts.lastIndexOf('node_modules') + 1;
+  if (packageAt > 0) return (parts[packageAt] ?? '').startsWith('@') ? parts.slice(packageAt, packageAt + 2).join('/') : (parts[packageAt] ?? '');
+  return parts.slice(0, -1).join('/') || path;
+}
+
+function frameOf(node: CpuProfileNode, root: string): Frame {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const name = functionName || '(anonymous)';
+  // No URL: V8 pseudo-frames ("(garbage collector)", "(program)") and C++ bindings (writev = the send syscall).
+  if (url === '') return { name, area: name.startsWith('(') ? name : 'native (C++ bindings, syscalls)' };
+  if (url.startsWith('node:')) return { name: `${name} ${url}:${lineNumber + 1}`, area: 'node internals' };
+  const path = url.startsWith('file://') ? relative(root, new URL(url).pathname) : url;
+  return { name: `${name} ${path}:${lineNumber + 1}`, area: areaOfPath(path) };
+}
+
+function ranked(selfUsByKey: Map<string, number>, busyUs: number, limit: number): SelfTime[] {
+  return [...selfUsByKey]
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
     .map(([frame, selfUs]) => ({ frame, selfMs: Math.round(selfUs / 100) / 10, percent: busyUs > 0 ? Math.round((selfUs / busyUs) * 1000) / 10 : 0 }));
-  return { busyMs: Math.round(busyUs / 1000), idleMs: Math.round(idleUs / 1000), top };
+}
+
+/**
+ * Self time per function (summed over every node of the same frame) and per area, highest first,
+ * as a share of busy time: the server idles between runs and while the reference is measured,
+ * and that idle time says nothing about where a request's cost goes.
+ */
+export function topSelfTime(profile: CpuProfile, limit: number, root = process.cwd()): Omit<ProfileSummary, 'suite' | 'server' | 'file'> {
+  const frameById = new Map(profile.nodes.map((node) => [node.id, frameOf(node, root)]));
+  const [byFrame, byArea] = [new Map<string, number>(), new Map<string, number>()];
+  let idleUs = 0;
+  profile.samples.forEach((nodeId, index) => {
+    const frame = frameById.get(nodeId) ?? { name: '(unknown)', area: '(unknown)' };
+    const deltaUs = Math.max(0, profile.timeDeltas[index] ?? 0);
+    if (frame.name === IDLE_FRAME) return void (idleUs += deltaUs);
+    byFrame.set(frame.name, (byFrame.get(frame.name) ?? 0) + deltaUs);
+    byArea.set(frame.area, (byArea.get(frame.area) ?? 0) + deltaUs);
+  });
+  const busyUs = [...byFrame.values()].reduce((sum, us) => sum + us, 0);
+  return { busyMs: Math.round(busyUs / 1000), idleMs: Math.round(idleUs / 1000), top: ranked(byFrame, busyUs, limit), areas: ranked(byArea, busyUs, limit) };
 }
 
 /** Summaries of the main-thread profiles under `<directory>/<server>/` (one per Node server that exited cleanly). */
@@ -88,7 +111,7 @@ export function summarizeProfiles(suite: string, directory: string, limit = 15):
 }
 
 export function renderProfile(summary: ProfileSummary): string {
-  const lines = summary.top.map((entry) => `  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.selfMs.toFixed(0).padStart(7)} ms  ${entry.frame}`);
-  const title = `${summary.server} (${summary.suite} suite): top self time, % of ${summary.busyMs} ms on CPU (${summary.idleMs} ms idle not counted)`;
-  return [title, `  ${summary.file}`, ...lines].join('\n');
+  const line = (entry: SelfTime): string => `  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.selfMs.toFixed(0).padStart(7)} ms  ${entry.frame}`;
+  const title = `${summary.server} (${summary.suite} suite): self time, % of ${summary.busyMs} ms on CPU (${summary.idleMs} ms idle not counted)`;
+  return [title, `  ${summary.file}`, ' by area:', ...summary.areas.map(line), ' by function:', ...summary.top.map(line)].join('\n');
 }

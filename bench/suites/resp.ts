@@ -3,6 +3,7 @@
  * listener and against Debian's redis-server (`--save '' --appendonly no`), one test per
  * redis-benchmark run so each run's server CPU time belongs to one command.
  */
+import { isSelected } from '../lib/config.js';
 import { alternate, throughputAndEfficiency, withServerCpu, type Comparison, type Sample } from '../lib/measure.js';
 import { respCommand } from '../lib/net.js';
 import { runRedisBenchmark } from '../lib/redis-benchmark.js';
@@ -47,8 +48,10 @@ async function checkRoundTrip(server: ServerHandle): Promise<void> {
   }
 }
 
+const figureOf = (run: Omit<RespRun, 'requests'>, clients: number): string => `RESP ${run.test.toUpperCase()} -c ${clients} -P ${run.pipeline}`;
+
 async function measureRun(context: SuiteContext, larder: ServerHandle, redis: ServerHandle, run: RespRun): Promise<Comparison[]> {
-  const figure = `RESP ${run.test.toUpperCase()} -c ${context.config.resp.clients} -P ${run.pipeline}`;
+  const figure = figureOf(run, context.config.resp.clients);
   context.log(`${figure}: warm-up, then ${context.config.runs} x ${run.requests} requests alternating`);
   const warmup: RespRun = { ...run, requests: context.config.resp.warmupRequests };
   for (const server of [larder, redis]) await sample(context, server, warmup);
@@ -70,6 +73,10 @@ export const respSuite: Suite = {
   name: 'resp',
   async run(context) {
     const { config } = context;
+    const runs = config.resp.pipelines
+      .flatMap((pipeline) => TESTS.map((test) => ({ test, pipeline, requests: config.resp.requestsPerPipeline[pipeline] ?? config.resp.warmupRequests })))
+      .filter((run) => isSelected(config, figureOf(run, config.resp.clients)));
+    if (runs.length === 0) return [];
     const servers: ServerHandle[] = [];
     try {
       const larder = await startLarder({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('resp', 'larder') });
@@ -78,10 +85,7 @@ export const respSuite: Suite = {
       servers.push(redis);
       for (const server of servers) await checkRoundTrip(server);
       const rows: Comparison[] = [];
-      for (const pipeline of config.resp.pipelines) {
-        const requests = config.resp.requestsPerPipeline[pipeline] ?? config.resp.warmupRequests;
-        for (const test of TESTS) rows.push(...(await measureRun(context, larder, redis, { test, pipeline, requests })));
-      }
+      for (const run of runs) rows.push(...(await measureRun(context, larder, redis, run)));
       return rows;
     } finally {
       for (const server of servers.reverse()) await server.stop();

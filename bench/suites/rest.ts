@@ -2,6 +2,7 @@
  * Issue 2's figure: REST `GET` and `PUT /keys/:key` on Larder against a bare Fastify route over a
  * Map, wrk -t1 -c64, keys pre-populated, JSON envelope and raw-body variants, ~100-byte bodies.
  */
+import { isSelected } from '../lib/config.js';
 import { alternate, throughputAndEfficiency, withServerCpu, type Comparison, type Sample } from '../lib/measure.js';
 import { failedRequests, runWrk, type KeysWorkload, type WrkResult } from '../lib/wrk.js';
 import { startBareFastify, startLarder, type ServerHandle } from '../servers/catalog.js';
@@ -92,6 +93,8 @@ export const restSuite: Suite = {
   name: 'rest',
   async run(context) {
     const { config } = context;
+    const workloads = WORKLOADS.filter((spec) => isSelected(config, spec.figure));
+    if (workloads.length === 0) return [];
     const servers: ServerHandle[] = [];
     try {
       const larder = await startLarder({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('rest', 'larder') });
@@ -101,7 +104,7 @@ export const restSuite: Suite = {
       context.log(`rest: populating ${config.rest.keyCount} JSON + ${config.rest.keyCount} raw keys on each server`);
       await Promise.all([populate(larder.httpUrl ?? '', config.rest.keyCount, config.rest.bodyBytes), populate(bare.httpUrl ?? '', config.rest.keyCount, config.rest.bodyBytes)]);
       const rows: Comparison[] = [];
-      for (const spec of WORKLOADS) rows.push(...(await measureWorkload(context, larder, bare, spec)));
+      for (const spec of workloads) rows.push(...(await measureWorkload(context, larder, bare, spec)));
       return rows;
     } finally {
       for (const server of servers.reverse()) await server.stop();

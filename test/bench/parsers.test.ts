@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadBenchConfig } from '../../bench/lib/config.js';
+import { isSelected, loadBenchConfig } from '../../bench/lib/config.js';
 import { parseProcStatCpuSeconds, parseSchedstatCpuSeconds } from '../../bench/lib/processes.js';
 import { parseRedisBenchmarkCsv } from '../../bench/lib/redis-benchmark.js';
 import { failedRequests, parseWrkResult } from '../../bench/lib/wrk.js';
@@ -67,6 +67,13 @@ describe('bench settings', () => {
     expect(config.pinned).toBe(false);
     expect(config.serverCpus).toBeUndefined();
     expect(config.rest.durationS).toBeLessThan(10);
+  });
+
+  it('selects figures by a case-insensitive substring of their name, all of them by default', () => {
+    const config = loadBenchConfig({ BENCH_FILTER: 'get /keys/:key, json' }, suites, 2);
+    expect(isSelected(config, 'REST GET /keys/:key, JSON')).toBe(true);
+    expect(isSelected(config, 'REST PUT /keys/:key, JSON envelope')).toBe(false);
+    expect(isSelected(loadBenchConfig({}, suites, 2), 'RESP SET -c 50 -P 16')).toBe(true);
   });
 
   it('names the variable when a setting is invalid', () => {

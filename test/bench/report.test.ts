@@ -82,6 +82,23 @@ describe('CPU profile summary', () => {
     expect(top[0]).toEqual({ frame: 'parse src/resp/parser.ts:10', selfMs: 3, percent: 75 });
     expect(top[1]?.frame).toBe('(garbage collector)');
   });
+
+  it('groups self time by npm package, our folders, Node internals and V8', () => {
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: 'routeHandler', url: 'file:///repo/node_modules/fastify/lib/route.js', lineNumber: 1 } },
+        { id: 2, callFrame: { functionName: 'preflight', url: 'file:///repo/node_modules/@fastify/cors/index.js', lineNumber: 1 } },
+        { id: 3, callFrame: { functionName: 'lookup', url: 'file:///repo/dist/src/store/keyspace.js', lineNumber: 30 } },
+        { id: 4, callFrame: { functionName: 'emit', url: 'node:events', lineNumber: 470 } },
+        { id: 5, callFrame: { functionName: 'writev', url: '', lineNumber: -1 } },
+      ],
+      samples: [1, 2, 3, 4, 5, 5],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000],
+    };
+    const areas = topSelfTime(profile, 10, '/repo').areas.map((area) => area.frame);
+    expect(areas[0]).toBe('native (C++ bindings, syscalls)');
+    expect(areas.slice(1).sort()).toEqual(['@fastify/cors', 'dist/src/store', 'fastify', 'node internals']);
+  });
 });
 
 describe('profile files', () => {
