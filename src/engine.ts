@@ -3,6 +3,7 @@ import { ConnectionRegistry } from './commands/client-registry.js';
 import { defineEncodingParameters } from './commands/aggregate-config.js';
 import { ParameterRegistry, readOnlyParameter } from './commands/config-registry.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
+import { installKeyspaceNotifications, type KeyspaceNotifier } from './commands/notifications.js';
 import { PubSubHub } from './commands/pubsub-hub.js';
 import { mergeSections, runtimeInfoSections } from './commands/runtime-info.js';
 import { TransactionService } from './commands/transactions-watch.js';
@@ -32,6 +33,8 @@ export interface Engine {
   dispatcher: Dispatcher;
   server: ServerServices;
   newSession(door: ClientSession['door'], authenticated: boolean): ClientSession;
+  /** Keyspace notifications; eviction reports evicted keys through `notifications.keyEvicted`. */
+  notifications: KeyspaceNotifier;
   /** A connection closed: drops its transaction, watches and any blocking wait. */
   endSession(session: ClientSession): void;
 }
@@ -70,10 +73,12 @@ export function createEngine(options: EngineOptions): Engine {
   const dispatcher = createDispatcher(store, server, options.extraCommands);
   dispatcher.setAfterCommand(() => blocking.serveReadyKeys());
   runtimeInfo = runtimeInfoSections(dispatcher, clients, config);
+  const notifications = installKeyspaceNotifications(store, dispatcher, config);
   return {
     store,
     dispatcher,
     server,
+    notifications,
     newSession: (door, authenticated) => ({
       id: nextSessionId++, door, db: 0, protocol: 2, name: '', authenticated, transaction: undefined,
     }),
