@@ -1,7 +1,7 @@
 import { Errors } from '../errors.js';
 import { integerArg, isOption } from './args.js';
 import { command } from './define.js';
-import { OK, SimpleString, VerbatimString, type Reply } from './reply.js';
+import { NullArray, OK, SimpleString, VerbatimString, type Reply } from './reply.js';
 import type { CommandContext, CommandSpec, ConnectedClient } from './types.js';
 
 /** CLIENT ID / INFO / LIST / SETNAME / GETNAME / KILL / NO-EVICT over the client registry. */
@@ -26,11 +26,17 @@ export function describeClient(client: ConnectedClient, nowMs: number): string {
   const queryBytes = client.queryBufferBytes();
   return (
     `id=${session.id} addr=${client.addr} laddr=${client.laddr} name=${session.name} ` +
-    `age=${ageSeconds} idle=${idleSeconds} flags=${client.noEvict ? 'e' : 'N'} db=${session.db} ` +
-    `sub=0 psub=0 ssub=0 multi=-1 qbuf=${queryBytes} qbuf-free=0 argv-mem=0 multi-mem=0 ` +
+    `age=${ageSeconds} idle=${idleSeconds} flags=${clientFlags(client)} db=${session.db} ` +
+    `sub=0 psub=0 ssub=0 multi=${session.transaction?.queue.length ?? -1} qbuf=${queryBytes} qbuf-free=0 argv-mem=0 multi-mem=0 ` +
     `rbs=0 rbp=0 obl=0 oll=0 omem=${outputBytes} tot-mem=${queryBytes + outputBytes} events=r ` +
     `cmd=${client.lastCommand} user=default redir=-1 resp=${session.protocol}`
   );
+}
+
+/** Redis's flag letters in its order: x (in MULTI), b (blocked), e (no-evict); N for none. */
+function clientFlags(client: ConnectedClient): string {
+  const flags = `${client.session.transaction === undefined ? '' : 'x'}${client.blocked ? 'b' : ''}${client.noEvict ? 'e' : ''}`;
+  return flags === '' ? 'N' : flags;
 }
 
 function listClients(clients: Iterable<ConnectedClient>): string {
@@ -107,6 +113,15 @@ function killCommand(argv: string[], ctx: CommandContext): Reply {
   return OK;
 }
 
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when the client was blocked and is now answered. */
+function unblockCommand(argv: string[], ctx: CommandContext): Reply {
+  const id = integerArg(argv[2]!);
+  if (argv.length > 4) throw Errors.syntax();
+  const asError = argv.length === 4 && isOption(argv[3], 'ERROR');
+  if (argv.length === 4 && !asError && !isOption(argv[3], 'TIMEOUT')) throw Errors.unblockReason();
+  return ctx.server.blocking.unblock(id, asError ? Errors.unblocked() : NullArray.instance) ? 1 : 0;
+}
+
 function thisClient(ctx: CommandContext): ConnectedClient | undefined {
   return ctx.server.clients.get(ctx.session.id);
 }
@@ -161,6 +176,8 @@ export function helpSubcommand(group: CommandSpec['group'], parent: string, subs
   });
 }
 
+subcommands['unblock'] = sub('unblock', -3, 'client-id [TIMEOUT | ERROR]',
+  'Unblocks a client blocked by a blocking command from a different connection.', unblockCommand);
 subcommands['help'] = helpSubcommand('connection', 'client', { ...subcommands });
 
 export const clientCommand: CommandSpec = command('connection', 'client', {

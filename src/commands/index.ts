@@ -1,3 +1,4 @@
+import { blockingListCommands, blockingSortedSetCommands } from './blocking.js';
 import { connectionCommands } from './connection.js';
 import { Dispatcher } from './dispatcher.js';
 import { expireCommands } from './expire-commands.js';
@@ -5,6 +6,7 @@ import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { memoryCommand } from './memory-usage.js';
+import { objectCommand } from './object-command.js';
 import { pubsubCommands } from './pubsub.js';
 import { restCommands } from './rest.js';
 import { serverCommands } from './server.js';
@@ -13,6 +15,7 @@ import { sortedSetCommands } from './sorted-sets.js';
 import { stringBitCommands } from './string-bits.js';
 import { stringCommands } from './strings.js';
 import { Table } from './table.js';
+import { transactionCommands } from './transactions.js';
 import type { CommandSpec, ServerServices } from './types.js';
 import type { Store } from '../store/store.js';
 
@@ -25,6 +28,10 @@ export function allCommandSpecs(): CommandSpec[] {
     ...setCommands,
     ...sortedSetCommands,
     ...pubsubCommands,
+    ...transactionCommands,
+    ...blockingListCommands,
+    ...blockingSortedSetCommands,
+    objectCommand,
     memoryCommand];
 }
 

@@ -55,15 +55,27 @@ export function popFirstNonEmpty(ctx: CommandContext, keys: readonly string[], e
   return NullArray.instance;
 }
 
-function multiPop(argv: string[], ctx: CommandContext): Reply {
-  const { keys } = numKeysArg(argv, 1);
-  const whereIndex = 2 + keys.length;
+export interface MultiPopArgs<End> {
+  keys: string[];
+  end: End;
+  count: number;
+}
+
+/** `numkeys key [key ...] <end> [COUNT count]` from `numKeysIndex` on (LMPOP, BLMPOP). */
+export function listMultiPopArgs(argv: readonly string[], numKeysIndex: number): MultiPopArgs<ListEnd> {
+  const { keys } = numKeysArg(argv, numKeysIndex);
+  const whereIndex = numKeysIndex + 1 + keys.length;
   if (whereIndex >= argv.length) throw Errors.syntax();
   const end = listEndArg(argv[whereIndex]!);
   let count = 1;
   const rest = argv.slice(whereIndex + 1);
   if (rest.length === 2 && isOption(rest[0], 'COUNT')) count = integerAtLeast(rest[1]!, 1, 'count should be greater than 0');
   else if (rest.length !== 0) throw Errors.syntax();
+  return { keys, end, count };
+}
+
+function multiPop(argv: string[], ctx: CommandContext): Reply {
+  const { keys, end, count } = listMultiPopArgs(argv, 1);
   return popFirstNonEmpty(ctx, keys, end, count);
 }
 

@@ -139,15 +139,21 @@ function pop(argv: string[], ctx: CommandContext, end: 'min' | 'max'): Reply {
   return nodes.flatMap((node) => [node.member, new DoubleReply(node.score)]);
 }
 
-function multiPop(argv: string[], ctx: CommandContext): Reply {
-  const { keys } = numKeysArg(argv, 1);
-  const endText = argv[2 + keys.length];
+/** `numkeys key [key ...] MIN|MAX [COUNT count]` from `numKeysIndex` on (ZMPOP, BZMPOP). */
+export function sortedSetMultiPopArgs(argv: readonly string[], numKeysIndex: number): { keys: string[]; end: 'min' | 'max'; count: number } {
+  const { keys } = numKeysArg(argv, numKeysIndex);
+  const endText = argv[numKeysIndex + 1 + keys.length];
   const end = isOption(endText, 'MIN') ? 'min' : isOption(endText, 'MAX') ? 'max' : undefined;
   if (end === undefined) throw Errors.syntax();
   let count = 1;
-  const rest = argv.slice(3 + keys.length);
+  const rest = argv.slice(numKeysIndex + 2 + keys.length);
   if (rest.length === 2 && isOption(rest[0], 'COUNT')) count = integerAtLeast(rest[1]!, 1, 'count should be greater than 0');
   else if (rest.length !== 0) throw Errors.syntax();
+  return { keys, end, count };
+}
+
+/** ZMPOP's reply: [key, [[member, score] …]] from the first non-empty sorted set, or a null array. */
+export function popFirstNonEmptySortedSet(ctx: CommandContext, keys: readonly string[], end: 'min' | 'max', count: number): Reply {
   for (const key of keys) {
     const zset = writableAggregate(ctx, key, SortedSetValue);
     if (zset === undefined) continue;
@@ -156,6 +162,11 @@ function multiPop(argv: string[], ctx: CommandContext): Reply {
     return [key, pairsReply(nodes)];
   }
   return NullArray.instance;
+}
+
+function multiPop(argv: string[], ctx: CommandContext): Reply {
+  const { keys, end, count } = sortedSetMultiPopArgs(argv, 1);
+  return popFirstNonEmptySortedSet(ctx, keys, end, count);
 }
 
 /** ZRANDMEMBER key [count [WITHSCORES]], with HRANDFIELD's count rules. */
