@@ -89,6 +89,8 @@ function resetCommand(_argv: string[], ctx: CommandContext): Reply {
   const client = ctx.server.clients.get(ctx.session.id);
   // Redis drops the subscriptions silently: no unsubscribe confirmations precede RESET's reply.
   ctx.server.pubsub.unsubscribeAll(ctx.session.id);
+  // A RESET client is a fresh one: no MULTI in progress, nothing WATCHed.
+  ctx.server.transactions.forget(ctx.session);
   ctx.session.db = 0;
   ctx.session.protocol = 2;
   ctx.session.name = '';
