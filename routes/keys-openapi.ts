@@ -56,6 +56,28 @@ function bodyContent(jsonBody: unknown, rawTypes: readonly string[]): Record<str
   return content;
 }
 
+type MediaTypes = Record<string, { schema?: JsonSchema; examples?: unknown }>;
+
+/**
+ * @fastify/swagger turns a schema's `x-examples` into its media type's named `examples` (a picker
+ * in Swagger UI) for bodies and plain responses, but copies responses given per media type as they
+ * are; this does the same lift for those.
+ */
+function liftResponseExamples(responses: Record<string, unknown>): Record<string, unknown> {
+  const result = { ...responses };
+  for (const [status, response] of Object.entries(result)) {
+    const content = (response as { content?: MediaTypes }).content;
+    if (content === undefined) continue;
+    const lifted: MediaTypes = {};
+    for (const [mediaType, media] of Object.entries(content)) {
+      const { 'x-examples': examples, ...schema } = media.schema ?? {};
+      lifted[mediaType] = examples === undefined ? media : { ...media, schema, examples };
+    }
+    result[status] = { ...(response as JsonSchema), content: lifted };
+  }
+  return result;
+}
+
 /** The route's `swaggerTransform`: the zod transform, then the extras above. */
 export function keyRouteDocs(docs: KeyRouteDocs): SwaggerTransform {
   return (document) => {
@@ -67,6 +89,7 @@ export function keyRouteDocs(docs: KeyRouteDocs): SwaggerTransform {
     if (docs.requestHeaders !== undefined) schema.headers = headersSchema(docs.requestHeaders);
     if (docs.jsonBody !== undefined) schema.body = { content: bodyContent(schema.body, docs.rawBodyTypes ?? []) };
     if (docs.responseHeaders !== undefined) schema.response = withResponseHeaders((schema.response ?? {}) as JsonSchema, docs.responseHeaders);
+    if (schema.response !== undefined) schema.response = liftResponseExamples(schema.response as JsonSchema);
     return { schema, url: transformed.url };
   };
 }

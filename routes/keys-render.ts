@@ -3,8 +3,8 @@
  * `keys.ts`), and a JSON-typed value's stored text is spliced in as is instead of being parsed and
  * re-serialized. The shapes are the zod schemas in `schemas/keys.ts`; tests hold the two together.
  */
-import { BooleanReply, DoubleReply, MapReply, SetReply, type Reply } from '../src/commands/reply.js';
 import type { PutResult, StoredView } from '../src/commands/rest-replies.js';
+import { aggregateJson } from './keys-aggregates.js';
 import { bytesToBase64, bytesToText } from './keys-codec.js';
 import { JSON_META } from './keys-negotiate.js';
 
@@ -23,42 +23,9 @@ function stringValue(bytes: string, meta: string | null): string {
   return JSON.stringify(text);
 }
 
-function everyStringIsText(reply: Reply): boolean {
-  if (typeof reply === 'string') return bytesToText(reply) !== undefined;
-  if (Array.isArray(reply)) return reply.every(everyStringIsText);
-  if (reply instanceof SetReply) return reply.items.every(everyStringIsText);
-  if (reply instanceof MapReply) return reply.entries.every(([field, value]) => everyStringIsText(field) && everyStringIsText(value));
-  return true;
-}
-
-/** An aggregate reply as a JSON value: arrays, maps as objects, doubles as numbers. */
-function toJsonValue(reply: Reply, encode: (bytes: string) => string): unknown {
-  if (typeof reply === 'string') return encode(reply);
-  if (typeof reply === 'number' || reply === null) return reply;
-  if (typeof reply === 'bigint') return reply.toString();
-  if (Array.isArray(reply)) return reply.map((item) => toJsonValue(item, encode));
-  if (reply instanceof SetReply) return reply.items.map((item) => toJsonValue(item, encode));
-  if (reply instanceof MapReply) {
-    return Object.fromEntries(reply.entries.map(([field, value]) => [String(toJsonValue(field, encode)), toJsonValue(value, encode)]));
-  }
-  if (reply instanceof DoubleReply) return Number.isFinite(reply.value) ? reply.value : String(reply.value);
-  if (reply instanceof BooleanReply) return reply.value;
-  return null;
-}
-
-/**
- * The `value` field (plus `encoding` when needed) of an aggregate type: strings inside are text,
- * or all base64 when any of them is not valid UTF-8, so one flag describes the whole value.
- */
-export function aggregateValue(reply: Reply): string {
-  const asText = everyStringIsText(reply);
-  const json = JSON.stringify(toJsonValue(reply, asText ? (bytes) => bytesToText(bytes)! : bytesToBase64));
-  return asText ? json : `${json},"encoding":"base64"`;
-}
-
 /** The body of `GET /keys/:key` (schema: `KeyValueSchema`). `keyText` is the key as addressed. */
 export function keyValueBody(keyText: string, view: StoredView): string {
-  const value = typeof view.value === 'string' ? stringValue(view.value, view.meta) : aggregateValue(view.value);
+  const value = typeof view.value === 'string' ? stringValue(view.value, view.meta) : aggregateJson(view.type, view.value);
   const contentType = view.meta === null || view.meta === JSON_META ? '' : `,"contentType":${JSON.stringify(view.meta)}`;
   return `{"key":${JSON.stringify(keyText)},"type":"${view.type}","value":${value}${contentType},${ttlFields(view.remainingMs)}}`;
 }

@@ -5,20 +5,25 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PutEnvelope, PutQuery } from '../schemas/keys.js';
-import { PutEnvelopeSchema } from '../schemas/keys.js';
+import { putEnvelopeSchemaFor } from '../schemas/keys.js';
+import { aggregateWrite, type AggregateEnvelope, type AggregateWrite } from './keys-aggregates.js';
 import { base64ToBytes, headerText, parseEtagList, textToBytes } from './keys-codec.js';
 import { JSON_META } from './keys-negotiate.js';
 import { HttpProblem } from './problem.js';
 
 type WriteOptions = Pick<PutQuery, 'ttl' | 'ttlMs' | 'nx' | 'xx' | 'keepTtl'>;
 
-export interface WriteRequest {
-  /** The bytes to store. */
-  value: string;
-  /** `Entry.meta`: '' for a plain Redis string. */
-  meta: string;
-  options: WriteOptions;
-}
+/** A string write (`larder.put`) or a whole hash, list, set or sorted set (`larder.replace`). */
+export type WriteRequest =
+  | {
+      kind: 'string';
+      /** The bytes to store. */
+      value: string;
+      /** `Entry.meta`: '' for a plain Redis string. */
+      meta: string;
+      options: WriteOptions;
+    }
+  | ({ kind: 'aggregate'; options: WriteOptions } & AggregateWrite);
 
 function badRequest(code: string, detail: string): HttpProblem {
   return new HttpProblem(400, code, detail);
@@ -43,8 +48,14 @@ function mergeOptions(query: PutQuery, envelope: PutEnvelope | undefined): Write
   };
 }
 
+type StringEnvelope = Exclude<PutEnvelope, AggregateEnvelope>;
+
+function isStringEnvelope(envelope: PutEnvelope): envelope is StringEnvelope {
+  return envelope.type === undefined || envelope.type === 'string';
+}
+
 /** The envelope's value as bytes + marker: strings stay plain Redis strings, other JSON keeps its type. */
-function envelopeValue(envelope: PutEnvelope): { value: string; meta: string } {
+function envelopeValue(envelope: StringEnvelope): { value: string; meta: string } {
   if (envelope.encoding === 'base64') {
     if (typeof envelope.value !== 'string') throw badRequest('invalid_request', '`encoding: base64` needs a string `value`');
     return { value: base64ToBytes(envelope.value, '`value`'), meta: '' };
@@ -53,8 +64,12 @@ function envelopeValue(envelope: PutEnvelope): { value: string; meta: string } {
   return { value: textToBytes(JSON.stringify(envelope.value)), meta: JSON_META };
 }
 
+/** Validates the envelope against the form its `type` names, so errors speak of that form only. */
 function parseEnvelope(body: unknown): PutEnvelope {
-  const parsed = PutEnvelopeSchema.safeParse(body);
+  const type = typeof body === 'object' && body !== null && 'type' in body ? body.type : undefined;
+  const schema = putEnvelopeSchemaFor(type);
+  if (schema === undefined) throw badRequest('invalid_envelope', 'type: expected one of "string", "hash", "list", "set", "zset"');
+  const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
   throw badRequest('invalid_envelope', detail);
@@ -66,14 +81,15 @@ function parseEnvelope(body: unknown): PutEnvelope {
  */
 export function writeRequest(body: unknown, contentType: string | undefined, query: PutQuery): WriteRequest {
   if (Buffer.isBuffer(body)) {
-    return { value: body.toString('latin1'), meta: contentType?.trim() ?? '', options: mergeOptions(query, undefined) };
+    return { kind: 'string', value: body.toString('latin1'), meta: contentType?.trim() ?? '', options: mergeOptions(query, undefined) };
   }
   if (body === undefined) {
     throw badRequest('missing_body', 'PUT needs a body: a JSON envelope (Content-Type: application/json) or raw bytes with their Content-Type');
   }
   const envelope = parseEnvelope(body);
-  const { value, meta } = envelopeValue(envelope);
-  return { value, meta, options: mergeOptions(query, envelope) };
+  const options = mergeOptions(query, envelope);
+  if (isStringEnvelope(envelope)) return { kind: 'string', ...envelopeValue(envelope), options };
+  return { kind: 'aggregate', ...aggregateWrite(envelope), options };
 }
 
 function condition(options: WriteOptions, headers: IncomingHttpHeaders, ifMatch: string[] | '*' | undefined): string[] {

@@ -5,7 +5,7 @@ import { headerText, keyFromPath } from './keys-codec.js';
 import { keyLocation, type KeyDoor, type KeyRequestParts } from './keys-door.js';
 import { JSON_UTF8, notFound } from './keys-read.js';
 import { putResultBody } from './keys-render.js';
-import { ifMatchTags, putArguments, writeRequest } from './keys-write-options.js';
+import { ifMatchTags, putArguments, writeRequest, type WriteRequest } from './keys-write-options.js';
 import { HttpProblem } from './problem.js';
 
 type PutRequest = FastifyRequest<{ Params: KeyRequestParts['params']; Querystring: PutQuery }>;
@@ -22,21 +22,34 @@ function preconditionFailed(detail: string): HttpProblem {
   return new HttpProblem(412, 'precondition_failed', detail);
 }
 
+/** 413 for a string over `limits.maxValueBytes`, or an aggregate with one field, value or member over it. */
+function checkSizes(write: WriteRequest, maxValueBytes: number): void {
+  const [what, items] = write.kind === 'string' ? ['The value', [write.value]] : ['A field, value or member', write.items];
+  for (const item of items) {
+    if (item.length > maxValueBytes) {
+      throw new HttpProblem(413, 'value_too_large', `${what} is ${item.length} bytes; the limit is ${maxValueBytes} bytes`);
+    }
+  }
+}
+
+/** The internal command for a write: `larder.put` for a string, `larder.replace` for an aggregate. */
+function writeArgv(key: string, write: WriteRequest, options: string[]): string[] {
+  if (write.kind === 'string') return ['larder.put', key, write.value, write.meta, ...options];
+  return ['larder.replace', key, write.type, ...options, 'ITEMS', ...write.items];
+}
+
 /**
- * `PUT /keys/:key`: one `larder.put` checks the preconditions and writes in the same step, so a
- * compare-and-set over HTTP cannot interleave with another writer. 201 + Location on create,
- * 200 on replace, 412 (with the current ETag, to retry from) when a precondition refuses.
+ * `PUT /keys/:key`: one `larder.put` or `larder.replace` checks the preconditions and writes in
+ * the same step, so a compare-and-set over HTTP cannot interleave with another writer. 201 +
+ * Location on create, 200 on replace, 412 (with the current ETag, to retry from) when a
+ * precondition refuses.
  */
 export function putKeyHandler(door: KeyDoor) {
   return function putKey(request: PutRequest, reply: FastifyReply): void {
     const key = keyFromPath(request.params.key, request.query.keyEncoding, door.limits.maxKeyBytes);
     const write = writeRequest(request.body, request.headers['content-type'], request.query);
-    const maxValueBytes = door.limits.maxValueBytes;
-    if (write.value.length > maxValueBytes) {
-      throw new HttpProblem(413, 'value_too_large', `The value is ${write.value.length} bytes; the limit is ${maxValueBytes} bytes`);
-    }
-    const args = putArguments(write.options, request.headers);
-    const result = decodePut(door.dispatch(['larder.put', key, write.value, write.meta, ...args]));
+    checkSizes(write, door.limits.maxValueBytes);
+    const result = decodePut(door.dispatch(writeArgv(key, write, putArguments(write.options, request.headers))));
     if (result.etag !== null) reply.header('etag', result.etag);
     const refused = REFUSALS[result.outcome];
     if (refused !== undefined) throw preconditionFailed(refused);

@@ -53,8 +53,36 @@ export const PutQuerySchema = z.object({
 });
 export type PutQuery = z.infer<typeof PutQuerySchema>;
 
-export const PutEnvelopeSchema = z
+/** The write options every envelope form accepts (the same names as in the query string). */
+const ENVELOPE_OPTIONS = {
+  ttl: z.number().int().positive().max(MAX_TTL_SECONDS).optional().describe(TTL_SECONDS),
+  ttlMs: z.number().int().positive().max(MAX_TTL_SECONDS * 1000).optional().describe(TTL_MS),
+  nx: z.boolean().optional().describe(NX),
+  xx: z.boolean().optional().describe(XX),
+  keepTtl: z.boolean().optional().describe(KEEP_TTL),
+};
+
+const AGGREGATE_BASE64 = z
+  .enum(['base64'])
+  .optional()
+  .describe('`base64`: every field, value and member in `value` is base64 (scores stay numbers), for bytes that are not UTF-8.');
+
+/** A sorted-set score: a JSON number, or Redis's text for the infinities JSON cannot write. */
+const ScoreSchema = z
+  .union([z.number(), z.enum(['inf', '+inf', '-inf'])])
+  .describe('The score: a number, or `"inf"` / `"-inf"` (JSON has no infinities). `GET` writes `"inf"` and `"-inf"`.');
+
+/** The JSON forms of the aggregate types, shared by the PUT envelopes and the GET body. */
+export const HashJsonSchema = z.record(z.string(), z.string()).describe('A hash: an object of field → value, both strings.');
+export const ListJsonSchema = z.array(z.string()).describe('A list: its items, head first.');
+export const SetJsonSchema = z.array(z.string()).describe('A set: its members.');
+export const SortedSetJsonSchema = z
+  .array(z.strictObject({ member: z.string().describe('The member.'), score: ScoreSchema }))
+  .describe('A sorted set: `{member, score}` objects, lowest score first (ties by member, as ZRANGE).');
+
+const StringEnvelopeSchema = z
   .strictObject({
+    type: z.literal('string').optional().describe('Omitted or `string`: a Redis string.'),
     value: anyJson(
       'Any JSON value. A string is stored as a plain Redis string (its UTF-8 bytes); a number, boolean, ' +
         'null, object or array is stored as its JSON text and read back as the same JSON type.',
@@ -63,14 +91,61 @@ export const PutEnvelopeSchema = z
       .enum(['base64'])
       .optional()
       .describe('`base64`: `value` is a base64 string whose decoded bytes are stored as a plain Redis string (binary values over JSON).'),
-    ttl: z.number().int().positive().max(MAX_TTL_SECONDS).optional().describe(TTL_SECONDS),
-    ttlMs: z.number().int().positive().max(MAX_TTL_SECONDS * 1000).optional().describe(TTL_MS),
-    nx: z.boolean().optional().describe(NX),
-    xx: z.boolean().optional().describe(XX),
-    keepTtl: z.boolean().optional().describe(KEEP_TTL),
+    ...ENVELOPE_OPTIONS,
   })
-  .describe('The JSON envelope of `PUT /keys/{key}` with `Content-Type: application/json`.')
+  .describe('A string value (the default when `type` is omitted).')
   .meta({ examples: [{ value: { name: 'Ada', langs: ['en', 'fr'] }, ttl: 3600 }, { value: 'hello' }, { value: 42, nx: true }] });
+
+const NOT_EMPTY = 'Not empty (Redis never stores an empty one): an empty value is refused with 400 `empty_value`; DELETE the key instead.';
+
+function aggregateEnvelope<const T extends string, V extends z.ZodType>(type: T, value: V, description: string, example: Record<string, unknown>) {
+  return z
+    .strictObject({
+      type: z.literal(type).describe(`\`${type}\`.`),
+      value: value.describe(`${value.description ?? ''} ${NOT_EMPTY}`),
+      encoding: AGGREGATE_BASE64,
+      ...ENVELOPE_OPTIONS,
+    })
+    .describe(description)
+    .meta({ example: { type, ...example } });
+}
+
+const AGGREGATE_ENVELOPES = {
+  hash: aggregateEnvelope('hash', HashJsonSchema, 'A hash: replaces the key as DEL + HSET would, in one step.', {
+    value: { name: 'Ada', lang: 'en' },
+    ttl: 3600,
+  }),
+  list: aggregateEnvelope('list', ListJsonSchema, 'A list: replaces the key as DEL + RPUSH would, in one step.', { value: ['job:1', 'job:2'] }),
+  set: aggregateEnvelope('set', SetJsonSchema, 'A set: replaces the key as DEL + SADD would, in one step; a repeated member counts once.', {
+    value: ['red', 'green'],
+  }),
+  zset: aggregateEnvelope('zset', SortedSetJsonSchema, 'A sorted set: replaces the key as DEL + ZADD would, in one step; a repeated member keeps its last score.', {
+    value: [{ member: 'ada', score: 120 }, { member: 'bob', score: 95.5 }, { member: 'bot', score: '-inf' }],
+  }),
+};
+
+/** The envelope schema for a body's `type` (absent → string), or undefined for an unknown type. */
+export function putEnvelopeSchemaFor(type: unknown): (typeof AGGREGATE_ENVELOPES)[keyof typeof AGGREGATE_ENVELOPES] | typeof StringEnvelopeSchema | undefined {
+  if (type === undefined || type === 'string') return StringEnvelopeSchema;
+  if (type === 'hash' || type === 'list' || type === 'set' || type === 'zset') return AGGREGATE_ENVELOPES[type];
+  return undefined;
+}
+
+/** Named examples (`x-examples` becomes the media type's `examples`: a picker in Swagger UI). */
+const PUT_EXAMPLES = {
+  json: { summary: 'A JSON document with a TTL (a string key)', value: { value: { name: 'Ada', langs: ['en', 'fr'] }, ttl: 3600 } },
+  text: { summary: 'A plain Redis string', value: { value: 'hello' } },
+  hash: { summary: 'A hash', value: { type: 'hash', value: { user: '42', theme: 'dark' }, ttl: 1800 } },
+  list: { summary: 'A list', value: { type: 'list', value: ['job:1', 'job:2'] } },
+  set: { summary: 'A set, only if the key is new', value: { type: 'set', value: ['red', 'green'], nx: true } },
+  zset: { summary: 'A sorted set', value: { type: 'zset', value: [{ member: 'ada', score: 120 }, { member: 'bob', score: 95.5 }] } },
+  binary: { summary: 'A set with members that are not UTF-8', value: { type: 'set', value: ['/w==', 'YQ=='], encoding: 'base64' } },
+};
+
+export const PutEnvelopeSchema = z
+  .union([StringEnvelopeSchema, AGGREGATE_ENVELOPES.hash, AGGREGATE_ENVELOPES.list, AGGREGATE_ENVELOPES.set, AGGREGATE_ENVELOPES.zset])
+  .describe('The JSON envelope of `PUT /keys/{key}` with `Content-Type: application/json`; `type` picks the form.')
+  .meta({ 'x-examples': PUT_EXAMPLES });
 export type PutEnvelope = z.infer<typeof PutEnvelopeSchema>;
 
 const TYPES = ['string', 'hash', 'list', 'set', 'zset'] as const;
@@ -79,17 +154,40 @@ export const KeyValueSchema = z
   .object({
     key: z.string().describe('The key as addressed in the URL (base64 when `keyEncoding=base64`).'),
     type: z.enum(TYPES).describe('The Redis type of the value (as TYPE reports it).'),
-    value: anyJson(
-      'The value: a string for a plain Redis string or a raw body (base64 when `encoding` is set), ' +
-        'the original JSON value when it was written as JSON.',
-    ),
-    encoding: z.enum(['base64']).optional().describe('Present when `value` is base64 because the stored bytes are not valid UTF-8.'),
+    value: z
+      .union([HashJsonSchema, SortedSetJsonSchema, ListJsonSchema, anyJson('A string value.')])
+      .describe(
+        'The value. A string: its text (base64 when `encoding` is set), or the original JSON value when it was written as JSON. ' +
+          'A hash: an object; a list or set: an array of strings; a sorted set: `[{member, score}]`, lowest score first.',
+      ),
+    encoding: z
+      .enum(['base64'])
+      .optional()
+      .describe(
+        'Present when the stored bytes are not all valid UTF-8: the string is base64, or, for a hash, list, set or sorted set, ' +
+          'every field, value and member is base64 (scores stay numbers).',
+      ),
     contentType: z.string().optional().describe('The content type the value was written with, for raw bodies.'),
     ttl: z.number().int().nullable().describe('Remaining time to live in seconds (rounded as TTL does), null when the key does not expire.'),
     ttlMs: z.number().int().nullable().describe('Remaining time to live in milliseconds (PTTL), null when the key does not expire.'),
   })
-  .describe('A stored value and its metadata. The `ETag` header identifies the stored bytes.')
-  .meta({ example: { key: 'user:42', type: 'string', value: { name: 'Ada' }, ttl: 3599, ttlMs: 3599120 } });
+  .describe('A stored value and its metadata. The `ETag` header identifies the stored value.')
+  .meta({
+    'x-examples': {
+      json: { summary: 'A JSON document written by PUT', value: { key: 'user:42', type: 'string', value: { name: 'Ada' }, ttl: 3599, ttlMs: 3599120 } },
+      hash: { summary: 'A hash', value: { key: 'session:9', type: 'hash', value: { user: '42', theme: 'dark' }, ttl: 1800, ttlMs: 1799850 } },
+      list: { summary: 'A list', value: { key: 'queue:mail', type: 'list', value: ['job:1', 'job:2'], ttl: null, ttlMs: null } },
+      set: { summary: 'A set', value: { key: 'tags', type: 'set', value: ['red', 'green'], ttl: null, ttlMs: null } },
+      zset: {
+        summary: 'A sorted set (lowest score first)',
+        value: { key: 'board', type: 'zset', value: [{ member: 'bob', score: 95.5 }, { member: 'ada', score: 120 }, { member: 'top', score: 'inf' }], ttl: null, ttlMs: null },
+      },
+      binary: {
+        summary: 'A set with a member that is not UTF-8: every member in base64',
+        value: { key: 'raw', type: 'set', value: ['/w==', 'YQ=='], encoding: 'base64', ttl: null, ttlMs: null },
+      },
+    },
+  });
 
 export const PutResultSchema = z
   .object({

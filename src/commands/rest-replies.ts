@@ -17,8 +17,8 @@ export interface StoredView {
   meta: string | null;
   /** Remaining time to live in ms, -1 when the key does not expire. */
   remainingMs: number;
-  /** Null for types without a byte form. */
-  etag: string | null;
+  /** The strong ETag of the stored value (see rest-etag.ts). */
+  etag: string;
 }
 
 export interface PutResult {
@@ -36,7 +36,7 @@ function unwrap(reply: Reply): Reply {
 export function decodeGet(reply: Reply): StoredView | null {
   const fields = unwrap(reply);
   if (fields === null) return null;
-  const [type, value, meta, remainingMs, etag] = fields as [ValueType, Reply, string | null, number, string | null];
+  const [type, value, meta, remainingMs, etag] = fields as [ValueType, Reply, string | null, number, string];
   return { type, value, meta, remainingMs, etag };
 }
 

@@ -8,13 +8,14 @@
  * command and typed in `rest-replies.ts`.
  */
 import { Errors } from '../errors.js';
-import type { Entry } from '../store/entry.js';
+import type { Entry, StoredValue } from '../store/entry.js';
 import { checkValueSize, readEntry } from './access.js';
 import { isOption } from './args.js';
 import { family } from './define.js';
 import { absoluteExpiryMs } from './expiry.js';
 import type { Reply } from './reply.js';
-import { entryEtag, etagOf } from './rest-etag.js';
+import { buildAggregate, isAggregateType, restAggregate } from './rest-aggregates.js';
+import { entryEtag } from './rest-etag.js';
 import type { PutOutcome } from './rest-replies.js';
 import { ONE_KEY, type CommandContext } from './types.js';
 
@@ -23,16 +24,12 @@ function remainingMs(entry: Entry, nowMs: number): number {
   return entry.expiresAtMs === 0 ? -1 : entry.expiresAtMs - nowMs;
 }
 
-/**
- * The REST form of a stored value. Strings are their bytes; aggregate types (issue 4) add a case
- * here that returns a `MapReply` (hash), an array (list), a `SetReply` (set) or an array of
- * `MapReply`s (sorted set), which the route renders as natural JSON.
- */
+/** The REST form of a stored value: a string's bytes, or an aggregate's reply (see rest-aggregates.ts). */
 function restValue(entry: Entry): Reply {
-  return typeof entry.value === 'string' ? entry.value : null;
+  return typeof entry.value === 'string' ? entry.value : restAggregate(entry.value);
 }
 
-/** `larder.get key` → null, or `[type, value, meta | null, remainingMs | -1, etag | null]`. */
+/** `larder.get key` → null, or `[type, value, meta | null, remainingMs | -1, etag]`. */
 function getCommand(argv: string[], ctx: CommandContext): Reply {
   const entry = readEntry(ctx, argv[1]!);
   if (entry === undefined) return null;
@@ -47,16 +44,16 @@ interface PutOptions {
   ifNoneMatch: string[];
 }
 
-/** Options after `key value meta`: [NX|XX] [PX ms | PXAT unix-ms | KEEPTTL] [IFMATCH etag]… [IFNONEMATCH etag]… */
-function parsePutOptions(argv: readonly string[], nowMs: number): PutOptions {
+/** `argv[from, to)`: [NX|XX] [PX ms | PXAT unix-ms | KEEPTTL] [IFMATCH etag]… [IFNONEMATCH etag]… */
+function parsePutOptions(argv: readonly string[], from: number, to: number, nowMs: number): PutOptions {
   const options: PutOptions = { condition: undefined, expiresAtMs: 0, keepTtl: false, ifMatch: [], ifNoneMatch: [] };
-  for (let i = 4; i < argv.length; i++) {
+  for (let i = from; i < to; i++) {
     const option = argv[i]!.toUpperCase();
-    const operand = argv[i + 1];
+    const operand = i + 1 < to ? argv[i + 1] : undefined;
     if ((option === 'NX' || option === 'XX') && options.condition === undefined) options.condition = option;
     else if (option === 'KEEPTTL' && options.expiresAtMs === 0) options.keepTtl = true;
     else if ((option === 'PX' || option === 'PXAT') && operand !== undefined && !options.keepTtl && options.expiresAtMs === 0) {
-      options.expiresAtMs = absoluteExpiryMs(operand, option, nowMs, 'larder.put');
+      options.expiresAtMs = absoluteExpiryMs(operand, option, nowMs, argv[0]!.toLowerCase());
       i++;
     } else if (option === 'IFMATCH' && operand !== undefined) options.ifMatch.push(argv[++i]!);
     else if (option === 'IFNONEMATCH' && operand !== undefined) options.ifNoneMatch.push(argv[++i]!);
@@ -77,31 +74,53 @@ function refusal(options: PutOptions, existing: Entry | undefined): PutOutcome |
   return undefined;
 }
 
-/** Whether the entry's ETag is one of `tags`; a value without an ETag matches none. */
+/** Whether the entry's ETag is one of `tags`. */
 function etagListed(tags: readonly string[], entry: Entry): boolean {
-  const etag = entryEtag(entry);
-  return etag !== null && tags.includes(etag);
+  return tags.includes(entryEtag(entry));
 }
 
 /**
- * `larder.put key value meta [options]` — SET with the REST door's extras: `meta` ('' for a plain
- * Redis string) is kept on the entry, and ETag preconditions are checked in the same step as the
- * write. → `[outcome, etag | null, remainingMs | -1]`: the new value's etag on success, the current
+ * The write step shared by `larder.put` and `larder.replace`: checks the preconditions against
+ * the current entry and, when they hold, replaces it (value, marker and TTL) in the same step.
+ * → `[outcome, etag | null, remainingMs | -1]`: the new value's etag on success, the current
  * one (or null) when a precondition refused the write.
  */
-function putCommand(argv: string[], ctx: CommandContext): Reply {
-  const [, key, value, metaArg] = argv as [string, string, string, string];
-  const options = parsePutOptions(argv, ctx.nowMs);
-  checkValueSize(ctx, value.length);
+function conditionalWrite(ctx: CommandContext, key: string, value: StoredValue, meta: string | undefined, options: PutOptions): Reply {
   const existing = ctx.db.lookup(key, ctx.nowMs);
   const refused = refusal(options, existing);
   if (refused !== undefined) {
     return [refused, existing === undefined ? null : entryEtag(existing), existing === undefined ? -1 : remainingMs(existing, ctx.nowMs)];
   }
-  const meta = metaArg === '' ? undefined : metaArg;
   const keptMs = options.keepTtl && existing !== undefined ? existing.expiresAtMs : 0;
   const entry = ctx.db.set(key, value, options.expiresAtMs || keptMs, meta);
-  return [existing === undefined ? 'created' : 'replaced', etagOf(value, meta), remainingMs(entry, ctx.nowMs)];
+  return [existing === undefined ? 'created' : 'replaced', entryEtag(entry), remainingMs(entry, ctx.nowMs)];
+}
+
+/**
+ * `larder.put key value meta [options]` — SET with the REST door's extras: `meta` ('' for a plain
+ * Redis string) is kept on the entry, and ETag preconditions are checked in the same step as the
+ * write. Replies as `conditionalWrite`.
+ */
+function putCommand(argv: string[], ctx: CommandContext): Reply {
+  const [, key, value, metaArg] = argv as [string, string, string, string];
+  const options = parsePutOptions(argv, 4, argv.length, ctx.nowMs);
+  checkValueSize(ctx, value.length);
+  return conditionalWrite(ctx, key, value, metaArg === '' ? undefined : metaArg, options);
+}
+
+/**
+ * `larder.replace key hash|list|set|zset [options] ITEMS item [item ...]` — replaces the key with
+ * a whole new aggregate built from the items (see `buildAggregate` for their layout), with
+ * `larder.put`'s options and reply. The value is built before anything is written, so a bad item
+ * leaves the key as it was. Empty aggregates cannot be written: Redis never stores one.
+ */
+function replaceCommand(argv: string[], ctx: CommandContext): Reply {
+  const [, key, type] = argv as [string, string, string];
+  const itemsAt = argv.findIndex((arg, i) => i > 2 && isOption(arg, 'ITEMS'));
+  if (!isAggregateType(type) || itemsAt === -1 || itemsAt === argv.length - 1) throw Errors.syntax();
+  const options = parsePutOptions(argv, 3, itemsAt, ctx.nowMs);
+  const value = buildAggregate(ctx, type, argv.slice(itemsAt + 1));
+  return conditionalWrite(ctx, key, value, undefined, options);
 }
 
 /** `larder.del key [IFMATCH etag]…` → `'deleted' | 'missing' | 'mismatch'`. */
@@ -130,6 +149,12 @@ export const restCommands = family('larder', {
     arity: -4, flags: ['write', 'denyoom', 'internal'], keys: ONE_KEY, since: '0.1.0',
     syntax: 'key value meta [NX | XX] [PX milliseconds | PXAT unix-time-milliseconds | KEEPTTL] [IFMATCH etag ...] [IFNONEMATCH etag ...]',
     handler: putCommand,
+  },
+  'larder.replace': {
+    summary: 'REST write of a hash, list, set or sorted set: the whole value replaced at once, with larder.put\'s options.',
+    arity: -5, flags: ['write', 'denyoom', 'internal'], keys: ONE_KEY, since: '0.1.0',
+    syntax: 'key hash|list|set|zset [NX | XX] [PX milliseconds | PXAT unix-time-milliseconds | KEEPTTL] [IFMATCH etag ...] [IFNONEMATCH etag ...] ITEMS item [item ...]',
+    handler: replaceCommand,
   },
   'larder.del': {
     summary: 'REST delete, optionally only when the current ETag matches.',

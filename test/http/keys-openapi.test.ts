@@ -3,7 +3,7 @@ import { keysApp } from './keys-support.js';
 
 interface Operation {
   parameters?: Array<{ name: string; in: string }>;
-  requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; format?: string } }> };
+  requestBody?: { content: Record<string, { schema: { anyOf?: Array<{ properties: Record<string, unknown> }>; format?: string } }> };
   responses: Record<string, { headers?: Record<string, unknown> }>;
 }
 
@@ -18,7 +18,9 @@ describe('OpenAPI for the key routes', () => {
     expect(headerNames(item.delete!)).toEqual(['if-match']);
     const content = item.put!.requestBody!.content;
     expect(Object.keys(content)).toEqual(['application/json', 'application/octet-stream', 'text/plain', '*/*']);
-    expect(Object.keys(content['application/json']!.schema.properties ?? {})).toContain('value');
+    // One envelope form per type (string, hash, list, set, zset), each with `type` and `value`.
+    const forms = content['application/json']!.schema.anyOf ?? [];
+    expect(forms.map((form) => Object.keys(form.properties))).toEqual(Array(5).fill(expect.arrayContaining(['type', 'value'])));
     expect(content['application/octet-stream']!.schema.format).toBe('binary');
     expect(Object.keys(item.put!.responses['201']!.headers ?? {})).toEqual(['etag', 'location']);
     expect(Object.keys(item.get!.responses['200']!.headers ?? {})).toEqual(['etag']);
