@@ -23,6 +23,7 @@ export interface LarderConfig {
   security: { allowUnprotected: boolean };
   cors: { origins: string[] };
   log: { level: LogLevel };
+  pubsub: { sseMaxBufferedBytes: number; sseKeepAliveSeconds: number };
   databases: number;
 }
 
@@ -74,6 +75,10 @@ export const configSchema: convict.Schema<LarderConfig> = {
   },
   cors: {
     origins: { doc: 'Origins allowed to call the API from a browser (CORS); empty disables CORS.', format: 'string-list', default: [] as string[] },
+  },
+  pubsub: {
+    sseMaxBufferedBytes: { doc: 'Unsent output after which an HTTP event-stream subscriber that stopped reading is disconnected.', format: 'positive-int', default: 4 * MiB },
+    sseKeepAliveSeconds: { doc: 'Interval of the comment lines that keep idle event streams open through proxies.', format: 'positive-int', default: 15 },
   },
   log: {
     level: { doc: 'Log level (pino).', format: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' as LogLevel },

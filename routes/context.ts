@@ -6,6 +6,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Errors as `{"error": …}` (the Upstash protocol) instead of problem+json. */
     errorFormat?: 'upstash';
+    /** Also accepts the token as `?_token=` (event streams: a browser EventSource cannot send headers). */
+    queryToken?: boolean;
   }
 }
 
@@ -22,4 +24,11 @@ export interface RouteDeps {
     maxPipelineCommands: number;
   };
   readiness: () => Readiness;
+  /** HTTP event streams (SSE); defaults apply when absent. */
+  pubsub?: {
+    /** Unsent bytes after which a stream that stopped reading is disconnected. */
+    sseMaxBufferedBytes: number;
+    /** Interval of keep-alive comment lines. */
+    sseKeepAliveMs: number;
+  };
 }

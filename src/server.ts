@@ -146,6 +146,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger: log,
     limits: { maxPipelineCommands: config.limits.maxPipelineCommands },
     readiness: () => readiness,
+    pubsub: { sseMaxBufferedBytes: config.pubsub.sseMaxBufferedBytes, sseKeepAliveMs: config.pubsub.sseKeepAliveSeconds * 1000 },
     http: { bodyLimitBytes: config.http.bodyLimitBytes, requestTimeoutMs: config.http.requestTimeoutMs },
     auth: { tokens: config.auth.tokens },
     cors: { origins: config.cors.origins },
