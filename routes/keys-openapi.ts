@@ -27,7 +27,9 @@ export interface KeyRouteDocs {
 }
 
 export const ETAG_HEADER: HeaderDoc = {
-  description: 'Strong entity tag of the stored value (SHA-1 of its bytes and content type); use it in If-Match / If-None-Match.',
+  description:
+    'Strong entity tag of the stored value: SHA-1 of a string\'s bytes and content type, or of a hash, list, set or sorted set in ' +
+    'the order GET lists it; use it in If-Match / If-None-Match.',
   example: '"qUqP5cyxm6YcTAhz05Hph5gvu9M"',
 };
 

@@ -56,8 +56,10 @@ const READ_ERRORS = {
 const READ_DESCRIPTION =
   'Returns the value as a JSON envelope `{key, type, value, ttl, ttlMs}`. A JSON string written by PUT, or any string written by ' +
   'SET, comes back as a string when it is valid UTF-8, else as base64 with `"encoding": "base64"`; a non-string JSON value comes ' +
-  'back as the same JSON type. With an `Accept` naming the stored content type (or `application/octet-stream`) the body is the ' +
-  'stored bytes instead. `ETag` identifies the stored value; `If-None-Match` gives 304.';
+  'back as the same JSON type. A hash is an object, a list or set an array of strings, a sorted set `[{member, score}]` lowest ' +
+  'score first (infinite scores as `"inf"` / `"-inf"`); if any field, value or member is not valid UTF-8, all of them are base64 ' +
+  'and `"encoding": "base64"` is set. With an `Accept` naming the stored content type (or `application/octet-stream`) a string\'s ' +
+  'body is the stored bytes instead. `ETag` identifies the stored value (any type); `If-None-Match` gives 304.';
 
 function registerReads(app: FastifyInstance, door: KeyDoor): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -93,11 +95,14 @@ function registerReads(app: FastifyInstance, door: KeyDoor): void {
 }
 
 const PUT_DESCRIPTION =
-  'With `Content-Type: application/json` the body is an envelope `{value, ttl?, ttlMs?, nx?, xx?, keepTtl?, encoding?}`: a string ' +
-  '`value` is stored as a plain Redis string (redis-cli `GET` shows it as is), any other JSON value as its JSON text, read back as ' +
-  'the same JSON type. Any other content type is stored byte for byte with that type; options then go in the query string ' +
-  '(they are accepted there for JSON too, but not in both places). Like SET, a write without `ttl`/`ttlMs`/`keepTtl` clears any ' +
-  'expiry. `If-Match`/`If-None-Match` give compare-and-set. 201 + Location on create, 200 on replace.';
+  'With `Content-Type: application/json` the body is an envelope `{type?, value, ttl?, ttlMs?, nx?, xx?, keepTtl?, encoding?}`. ' +
+  'Without `type` (or with `"string"`) a string `value` is stored as a plain Redis string (redis-cli `GET` shows it as is), any ' +
+  'other JSON value as its JSON text, read back as the same JSON type. `"type": "hash" | "list" | "set" | "zset"` stores the ' +
+  'value in the form GET returns (object of strings, array of strings, array of strings, `[{member, score}]`), replacing the whole ' +
+  'key in one step; an empty value is refused (400 `empty_value`) since Redis never stores an empty one. Any other content type ' +
+  'is stored byte for byte with that type; options then go in the query string (they are accepted there for JSON too, but not in ' +
+  'both places). Like SET, a write without `ttl`/`ttlMs`/`keepTtl` clears any expiry. `If-Match`/`If-None-Match` give ' +
+  'compare-and-set for every type. 201 + Location on create, 200 on replace.';
 
 function registerWrites(app: FastifyInstance, door: KeyDoor): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -115,10 +120,10 @@ function registerWrites(app: FastifyInstance, door: KeyDoor): void {
         200: PutResultSchema.describe('Replaced an existing value.'),
         201: PutResultSchema.describe('Created the key.'),
         ...problemResponses({
-          400: 'Invalid envelope, option, URL or key encoding (codes `invalid_envelope`, `invalid_request`, `conflicting_options`, `missing_body`, `invalid_url`, `invalid_base64`).',
+          400: 'Invalid envelope, option, URL or key encoding (codes `invalid_envelope`, `empty_value`, `invalid_request`, `conflicting_options`, `missing_body`, `invalid_url`, `invalid_base64`).',
           401: 'Missing or wrong bearer token (code `unauthorized`; only when tokens are configured).',
           412: 'A condition failed: nx/xx, If-Match or If-None-Match (code `precondition_failed`); `ETag` carries the current one.',
-          413: 'Body over `http.bodyLimitBytes` (code `payload_too_large`) or value over `limits.maxValueBytes` (`value_too_large`).',
+          413: 'Body over `http.bodyLimitBytes` (code `payload_too_large`), or a string value or one hash field / value / list item / member over `limits.maxValueBytes` (`value_too_large`).',
         }),
         ...KEY_TOO_LARGE,
       },
