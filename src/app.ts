@@ -13,6 +13,7 @@ import type { RouteDeps } from '../routes/context.js';
 import { commandRoutes } from '../routes/commands.js';
 import { healthRoutes } from '../routes/health.js';
 import { keyRoutes } from '../routes/keys.js';
+import { subscribeRoutes } from '../routes/subscribe.js';
 import { HttpProblem, problemBody, statusForCommandError } from '../routes/problem.js';
 import { CommandError } from './errors.js';
 
@@ -79,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   healthRoutes(app, options);
   keyRoutes(app, options);
   commandRoutes(app, options);
+  subscribeRoutes(app, options);
   return app;
 }
 
@@ -113,7 +115,7 @@ function authHook(tokens: readonly string[]) {
     if (request.method === 'OPTIONS') return;
     if (request.routeOptions.config.public === true || request.url.startsWith('/docs')) return;
     const header = request.headers.authorization ?? '';
-    const presented = digest(header.startsWith('Bearer ') ? header.slice(7) : '');
+    const presented = digest(header.startsWith('Bearer ') ? header.slice(7) : queryToken(request));
     let matched = false;
     for (const candidate of digests) matched = timingSafeEqual(candidate, presented) || matched;
     if (!matched) {
@@ -121,6 +123,13 @@ function authHook(tokens: readonly string[]) {
       await sendError(request, reply, 401, 'unauthorized', 'A valid bearer token is required (Authorization: Bearer <token>).');
     }
   };
+}
+
+/** `?_token=` on routes that allow it (event streams: EventSource cannot send headers). */
+function queryToken(request: FastifyRequest): string {
+  if (request.routeOptions.config.queryToken !== true) return '';
+  const token = (request.query as { _token?: unknown })._token;
+  return typeof token === 'string' ? token : '';
 }
 
 /**
