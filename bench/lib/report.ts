@@ -71,8 +71,9 @@ function verdict(row: Comparison): string {
   return `>= ${row.target.toFixed(1)}x ${row.ratio >= row.target ? 'met' : 'MISSED'}`;
 }
 
-/** (max - min) / median of one side's runs, the larger of the two sides: how much to trust a ratio. */
+/** (max - min) / median of one side's runs, the larger of the two sides: how much to trust a ratio. NaN for one run. */
 export function runSpread(row: Comparison): number {
+  if (row.larder.values.length < 2 || row.reference.values.length < 2) return Number.NaN;
   const spread = (side: SideFigures): number => (Math.max(...side.values) - Math.min(...side.values)) / side.median;
   return Math.max(spread(row.larder), spread(row.reference));
 }

@@ -61,6 +61,8 @@ describe('comparisons and the table', () => {
     const [throughput] = rows;
     if (throughput === undefined) throw new Error('no throughput row');
     expect(renderTable([{ ...throughput, ratio: 0.5 }])).toContain('>= 0.8x MISSED');
+    const singleRun = { ...throughput, larder: { ...throughput.larder, values: [800] } };
+    expect(renderTable([singleRun])).toMatch(/0\.80x\s+n\/a/);
   });
 });
 
