@@ -36,7 +36,7 @@ describe('EventSource in headless Chromium', { timeout: 60_000 }, () => {
   it('receives published messages, UTF-8 and multi-line ones intact, authenticated with ?_token=', async () => {
     await page.evaluate(() => {
       const events: string[] = [];
-      (window as unknown as { events: string[] }).events = events;
+      (globalThis as unknown as { events: string[] }).events = events;
       const source = new EventSource('/commands/subscribe/browser-news?_token=browser-token');
       source.onmessage = (event) => events.push(event.data as string);
     });
@@ -44,8 +44,8 @@ describe('EventSource in headless Chromium', { timeout: 60_000 }, () => {
     const utf8 = Buffer.from('héllo ✓', 'utf8').toString('latin1');
     expect(server.engine.run('PUBLISH', 'browser-news', utf8)).toBe(1);
     expect(server.engine.run('PUBLISH', 'browser-news', 'line one\nline two')).toBe(1);
-    await page.waitForFunction(() => (window as unknown as { events: string[] }).events.length === 3, undefined, { timeout: 10_000 });
-    const events = await page.evaluate(() => (window as unknown as { events: string[] }).events);
+    await page.waitForFunction(() => (globalThis as unknown as { events: string[] }).events.length === 3, undefined, { timeout: 10_000 });
+    const events = await page.evaluate(() => (globalThis as unknown as { events: string[] }).events);
     expect(events).toEqual(['subscribe,browser-news,1', 'message,browser-news,héllo ✓', 'message,browser-news,line one\nline two']);
   });
 
@@ -53,18 +53,18 @@ describe('EventSource in headless Chromium', { timeout: 60_000 }, () => {
     await page.evaluate(() => {
       const events: string[] = [];
       const source = new EventSource('/commands/psubscribe/metrics.*?_token=browser-token');
-      (window as unknown as { patternEvents: string[]; patternSource: EventSource }).patternEvents = events;
-      (window as unknown as { patternSource: EventSource }).patternSource = source;
+      (globalThis as unknown as { patternEvents: string[]; patternSource: EventSource }).patternEvents = events;
+      (globalThis as unknown as { patternSource: EventSource }).patternSource = source;
       source.onmessage = (event) => events.push(event.data as string);
     });
     await until(() => server.engine.server.pubsub.patternCount === 1);
     expect(server.engine.run('PUBLISH', 'metrics.cpu', '42')).toBe(1);
-    await page.waitForFunction(() => (window as unknown as { patternEvents: string[] }).patternEvents.length === 2, undefined, { timeout: 10_000 });
-    expect(await page.evaluate(() => (window as unknown as { patternEvents: string[] }).patternEvents)).toEqual([
+    await page.waitForFunction(() => (globalThis as unknown as { patternEvents: string[] }).patternEvents.length === 2, undefined, { timeout: 10_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { patternEvents: string[] }).patternEvents)).toEqual([
       'psubscribe,metrics.*,1',
       'pmessage,metrics.*,metrics.cpu,42',
     ]);
-    await page.evaluate(() => (window as unknown as { patternSource: EventSource }).patternSource.close());
+    await page.evaluate(() => (globalThis as unknown as { patternSource: EventSource }).patternSource.close());
     await until(() => server.engine.server.pubsub.patternCount === 0);
   });
 });
