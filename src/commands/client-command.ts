@@ -146,6 +146,14 @@ const subcommands: Record<string, CommandSpec> = {
   ),
   kill: sub('kill', -3, 'ip:port | [ID client-id] [TYPE type] [ADDR ip:port] [LADDR ip:port] [USER username] [SKIPME yes|no]',
     'Terminates open connections.', killCommand),
+  reply: sub('reply', 3, 'ON | OFF | SKIP', "Instructs the server whether to reply to commands.", (argv, ctx) => {
+    const mode = argv[2]!.toLowerCase();
+    if (mode !== 'on' && mode !== 'off' && mode !== 'skip') throw Errors.syntax();
+    const client = thisClient(ctx);
+    if (client === undefined) throw Errors.unsupportedInContext('client|reply');
+    client.setReplyMode(mode);
+    return OK;
+  }),
   'no-evict': sub('no-evict', 3, 'ON | OFF', 'Sets the client eviction mode of the connection.', (argv, ctx) => {
     const on = isOption(argv[2], 'ON');
     if (!on && !isOption(argv[2], 'OFF')) throw Errors.syntax();

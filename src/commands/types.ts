@@ -115,6 +115,11 @@ export interface ConnectedClient {
   /** Closes the connection once the reply being produced, if any, has been written. */
   close(): void;
   /**
+   * CLIENT REPLY: `off` silences replies until `on`; `skip` silences this command's and the next
+   * command's reply. Pub/sub pushes are always delivered, as in Redis 7.
+   */
+  setReplyMode(mode: 'on' | 'off' | 'skip'): void;
+  /**
    * Writes an out-of-band reply (a pub/sub message as a PushReply, a late answer) in the session's
    * protocol, after any replies already written, under the same output-buffer limit.
    */

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { BlockedReply } from '../commands/blocking-registry.js';
-import type { Reply } from '../commands/reply.js';
+import { PushReply, type Reply } from '../commands/reply.js';
 import type { ClientSession, ConnectedClient } from '../commands/types.js';
 import type { Engine } from '../engine.js';
 import { subscribedModeRefusal } from '../commands/pubsub.js';
@@ -45,6 +45,10 @@ export class RespConnection implements ConnectedClient {
   /** Inside `onData`: a close requested now (QUIT, CLIENT KILL of itself) waits for the replies. */
   private processing = false;
   private closing = false;
+  /** CLIENT REPLY state: replies silenced until ON, or for the current and the next command. */
+  private repliesOff = false;
+  private skipCurrent = false;
+  private skipNext = false;
   /** Out-of-band replies produced while a command of this client was running. */
   private pushed = '';
   /** Parked by a blocking command: input waits in the parser until it is answered. */
@@ -110,6 +114,21 @@ export class RespConnection implements ConnectedClient {
     // that command's reply instead of overtaking the replies batched before it.
     if (this.processing) this.pushed += text;
     else this.write(text);
+  }
+
+  setReplyMode(mode: 'on' | 'off' | 'skip'): void {
+    this.repliesOff = mode === 'off';
+    if (mode === 'skip') {
+      this.skipCurrent = true;
+      this.skipNext = true;
+    } else {
+      this.skipCurrent = this.skipNext = false;
+    }
+  }
+
+  /** Whether CLIENT REPLY silences this reply; pushes (pub/sub confirmations and messages) never are. */
+  private silenced(reply: Reply): boolean {
+    return (this.repliesOff || this.skipCurrent) && !(reply instanceof PushReply);
   }
 
   /** QUIT / CLIENT KILL: a client closing itself gets its reply first; another one goes at once, as in Redis. */
@@ -204,9 +223,11 @@ export class RespConnection implements ConnectedClient {
   private execute(argv: string[]): string | BlockedReply {
     try {
       const { dispatcher } = this.deps.engine;
+      this.skipCurrent = this.skipNext;
+      this.skipNext = false;
       const reply = subscribedModeRefusal(dispatcher, argv, this.session) ?? dispatcher.dispatchBlocking(argv, this.session);
       if (reply instanceof BlockedReply) return reply;
-      return encodeReply(reply, this.session.protocol);
+      return this.silenced(reply) ? '' : encodeReply(reply, this.session.protocol);
     } catch (error) {
       // A handler bug must cost one reply, not the process.
       this.deps.log('error', 'command failed unexpectedly', { command: argv[0], err: error });

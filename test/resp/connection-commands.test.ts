@@ -75,6 +75,22 @@ describe('CLIENT', () => {
     await expectReply(['CLIENT', 'KILL', 'ID', '0'], '-ERR client-id should be greater than 0\r\n');
   });
 
+  it('CLIENT REPLY OFF silences replies until ON; SKIP silences only the next command', async () => {
+    client = await RawClient.connect(larder.port);
+    // Sent as one pipeline: only the replies that are not silenced may come back, in order.
+    const pipeline = [
+      frame('CLIENT', 'REPLY', 'OFF'),
+      frame('SET', 'reply-mode', '1'),
+      frame('CLIENT', 'REPLY', 'ON'),
+      frame('CLIENT', 'REPLY', 'SKIP'),
+      frame('INCR', 'reply-mode'),
+      frame('GET', 'reply-mode'),
+    ].join('');
+    const expected = '+OK\r\n$1\r\n2\r\n';
+    expect(await client.roundTrip(pipeline, expected.length)).toBe(expected);
+    await expectReply(['CLIENT', 'REPLY', 'MAYBE'], '-ERR syntax error\r\n');
+  });
+
   it('answers an unknown subcommand as Redis does', async () => {
     client = await RawClient.connect(larder.port);
     await expectReply(['CLIENT', 'NOPE'], "-ERR unknown subcommand 'NOPE'. Try CLIENT HELP.\r\n");
