@@ -50,28 +50,6 @@ export function lexRangeArg(minText: string, maxText: string): LexRange {
   return { min: lexBound(minText), max: lexBound(maxText) };
 }
 
-/**
- * C's `%.17g`, which Redis 7.0 uses for scores it replies as text (ZSCAN, RESP2 doubles):
- * 17 significant digits, trailing zeros dropped, exponent form below 1e-4 or from 1e17.
- * 1.5 → "1.5", 10 → "10", 0.1 → "0.10000000000000001", Infinity → "inf".
- */
-export function formatScore(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
-  const [mantissa, exponentText] = value.toExponential(16).split('e') as [string, string];
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 17) {
-    const sign = exponent < 0 ? '-' : '+';
-    return `${trimZeros(mantissa)}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  }
-  return trimZeros(value.toFixed(16 - exponent));
-}
-
-function trimZeros(decimal: string): string {
-  return decimal.includes('.') ? decimal.replace(/\.?0+$/, '') : decimal;
-}
-
 /** Members, optionally each followed by its score: flat in RESP2, [member, score] pairs in RESP3. */
 export function membersReply(nodes: readonly SkipNode[], withScores: boolean, ctx: CommandContext): Reply {
   if (!withScores) return nodes.map((node) => node.member);

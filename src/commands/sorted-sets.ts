@@ -15,7 +15,8 @@ import {
 import { integerArg, isOption } from './args.js';
 import { family } from './define.js';
 import { DoubleReply, NullArray, type Reply } from './reply.js';
-import { formatScore, membersReply, pairsReply, scoreArg } from './sorted-sets-args.js';
+import { formatDouble } from './format.js';
+import { membersReply, pairsReply, scoreArg } from './sorted-sets-args.js';
 import { sortedSetAlgebraCommands } from './sorted-sets-algebra.js';
 import { sortedSetRangeCommands } from './sorted-sets-range.js';
 import { ONE_KEY, type CommandContext } from './types.js';
@@ -188,7 +189,7 @@ function scanMembers(argv: string[], ctx: CommandContext): Reply {
   return scanReply(argv, ctx, () => {
     const zset = read(ctx, argv[1]!);
     if (zset === undefined) return undefined;
-    return { scan: (cursor, count, visit) => zset.scan(cursor, count, (node) => visit([node.member, formatScore(node.score)])) };
+    return { scan: (cursor, count, visit) => zset.scan(cursor, count, (node) => visit([node.member, formatDouble(node.score)])) };
   });
 }
 

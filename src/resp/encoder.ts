@@ -10,6 +10,7 @@ import {
   VerbatimString,
   type Reply,
 } from '../commands/reply.js';
+import { formatDouble } from '../commands/format.js';
 
 /**
  * Renders a protocol-neutral `Reply` as RESP2 or RESP3 text. The output is a one-byte ("latin1")
@@ -23,28 +24,6 @@ const CRLF = '\r\n';
 const NULL_BULK = '$-1\r\n';
 const NULL_ARRAY = '*-1\r\n';
 const RESP3_NULL = '_\r\n';
-
-/**
- * C's `%.17g`, which Redis 7.0 uses for doubles: 17 significant digits, trailing zeros dropped,
- * exponent form when the exponent is below -4 or at least 17.
- */
-export function formatDouble(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
-  const [mantissa, exponentText] = value.toExponential(16).split('e') as [string, string];
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 17) {
-    const digits = trimZeros(mantissa);
-    const sign = exponent < 0 ? '-' : '+';
-    return `${digits}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  }
-  return trimZeros(value.toFixed(16 - exponent));
-}
-
-function trimZeros(decimal: string): string {
-  return decimal.includes('.') ? decimal.replace(/\.?0+$/, '') : decimal;
-}
 
 /** Error texts are one line on the wire; Redis replaces line breaks in them with spaces. */
 function errorLine(message: string): string {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DoubleReply, NullArray, type Reply } from '../../src/commands/reply.js';
-import { formatScore } from '../../src/commands/sorted-sets-args.js';
+import { formatDouble } from '../../src/commands/format.js';
 import { errorText, testEngine, type TestEngine } from '../support/engine.js';
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 
 /** Replies with DoubleReply scores rendered as RESP2 text, for compact assertions. */
 function text(reply: Reply): unknown {
-  if (reply instanceof DoubleReply) return formatScore(reply.value);
+  if (reply instanceof DoubleReply) return formatDouble(reply.value);
   if (Array.isArray(reply)) return reply.map(text);
   return reply;
 }
@@ -249,13 +249,13 @@ describe('sorted set commands', () => {
   });
 
   it('formats scores as %.17g', () => {
-    expect(formatScore(1.5)).toBe('1.5');
-    expect(formatScore(10)).toBe('10');
-    expect(formatScore(-Infinity)).toBe('-inf');
-    expect(formatScore(1e17)).toBe('1e+17');
-    expect(formatScore(123456789012345680)).toBe('1.2345678901234568e+17');
-    expect(formatScore(0.0001)).toBe('0.0001');
-    expect(formatScore(0.00001)).toBe('1.0000000000000001e-05');
+    expect(formatDouble(1.5)).toBe('1.5');
+    expect(formatDouble(10)).toBe('10');
+    expect(formatDouble(-Infinity)).toBe('-inf');
+    expect(formatDouble(1e17)).toBe('1e+17');
+    expect(formatDouble(123456789012345680)).toBe('1.2345678901234568e+17');
+    expect(formatDouble(0.0001)).toBe('0.0001');
+    expect(formatDouble(0.00001)).toBe('1.0000000000000001e-05');
   });
 
   it('answers WRONGTYPE for sorted-set commands against other types', () => {

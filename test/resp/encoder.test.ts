@@ -12,7 +12,8 @@ import {
   type Reply,
 } from '../../src/commands/reply.js';
 import { CommandError } from '../../src/errors.js';
-import { encodeReply, formatDouble } from '../../src/resp/encoder.js';
+import { formatDouble } from '../../src/commands/format.js';
+import { encodeReply } from '../../src/resp/encoder.js';
 
 const cases: Array<[string, Reply, string, string]> = [
   ['bulk string', 'hello', '$5\r\nhello\r\n', '$5\r\nhello\r\n'],
