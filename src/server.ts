@@ -164,7 +164,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     readiness = { ready: false, detail: 'shutting down' };
     stopTimers();
     // Both doors stop accepting and finish what they started before the final snapshot.
-    await Promise.all([app.close(), resp?.resp.close()]);
+    await Promise.all([closeHttp(app, HTTP_CLOSE_GRACE_MS), resp?.resp.close()]);
     // Waits for a background save in flight, then writes the final one with every write in it.
     await snapshot.close();
     snapshot.saveNow();
@@ -178,6 +178,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 export interface ProcessHooks {
   on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
   exit(code: number): void;
+}
+
+/** In-flight HTTP requests get this long to finish at shutdown (well inside Docker's 30 s). */
+const HTTP_CLOSE_GRACE_MS = 10_000;
+
+/**
+ * Fastify's close waits for every open connection; one a client holds open without a request in
+ * flight (a browser's spare keep-alive socket) would stall shutdown. After `graceMs` whatever is
+ * still open is cut.
+ */
+export async function closeHttp(app: FastifyInstance, graceMs: number): Promise<void> {
+  const force = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(force);
+  }
 }
 
 /**

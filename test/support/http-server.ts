@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { closeHttp } from '../../src/server.js';
 import { buildApp, type AppOptions } from '../../src/app.js';
 import { testEngine, type TestEngine } from './engine.js';
 
@@ -38,5 +39,5 @@ export async function startHttpServer(overrides: Partial<TestAppOptions> = {}): 
   const app = await buildApp(options);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, app, engine: options.engine, close: () => app.close() };
+  return { url: `http://127.0.0.1:${port}`, app, engine: options.engine, close: () => closeHttp(app, 1000) };
 }
