@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -52,7 +52,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // the error handler adds itself: reuse the root logger then.
     childLoggerFactory: (logger, bindings, childOptions) =>
       QUIET_LEVELS.has(logger.level) ? logger : logger.child(bindings, childOptions),
-    disableRequestLogging: typeof options.logger !== 'boolean' && QUIET_LEVELS.has(options.logger?.level ?? 'info'),
+    logController: new LogController({
+      disableRequestLogging: typeof options.logger !== 'boolean' && QUIET_LEVELS.has(options.logger?.level ?? 'info'),
+    }),
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
