@@ -32,14 +32,22 @@ interface ZaddFlags {
   incr: boolean;
 }
 
+const ZADD_OPTIONS = new Map<string, keyof ZaddFlags>([
+  ['nx', 'nx'], ['xx', 'xx'], ['gt', 'gt'], ['lt', 'lt'], ['ch', 'ch'], ['incr', 'incr'],
+]);
+
 /** ZADD's leading options; returns them with the index of the first score. */
 function zaddFlags(argv: readonly string[]): { flags: ZaddFlags; first: number } {
   const flags: ZaddFlags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: false };
   let i = 2;
   for (; i < argv.length; i++) {
-    const option = argv[i]!.toLowerCase();
-    if (!(option in flags)) break;
-    flags[option as keyof ZaddFlags] = true;
+    // Options are 2–4 letters; anything else is the first score. (A lookup such as `score in flags`
+    // sends numeric text down V8's slow element-key path, which cost more than the insert itself.)
+    const text = argv[i]!;
+    if (text.length < 2 || text.length > 4) break;
+    const option = ZADD_OPTIONS.get(text.toLowerCase());
+    if (option === undefined) break;
+    flags[option] = true;
   }
   const pairs = argv.length - i;
   if (pairs === 0 || pairs % 2 === 1) throw Errors.syntax();
