@@ -22,7 +22,7 @@ const DEFAULTS = { sseMaxBufferedBytes: 4 * 1024 * 1024, sseKeepAliveMs: 15_000 
 function loggedRequest(request: FastifyRequest): Record<string, unknown> {
   return {
     method: request.method,
-    url: request.url.replace(/([?&]_token=)[^&]*/, '$1[redacted]'),
+    url: request.url.replace(/([?&]_token=)[^&]*/g, '$1[redacted]'),
     remoteAddress: request.ip,
   };
 }

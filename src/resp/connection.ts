@@ -22,6 +22,12 @@ export interface ConnectionDeps {
   log: RespLog;
 }
 
+/** `POST …` or `Host: …` as a command name: the first lines of an HTTP request. */
+function isCrossProtocolAttack(argv: readonly string[]): boolean {
+  const name = argv[0] ?? '';
+  return (name.length === 4 && name.toLowerCase() === 'post') || (name.length === 5 && name.toLowerCase() === 'host:');
+}
+
 function endpoint(address: string | undefined, port: number | undefined): string {
   const host = address?.startsWith('::ffff:') ? address.slice(7) : (address ?? '?');
   return `${host.includes(':') ? `[${host}]` : host}:${port ?? 0}`;
@@ -181,6 +187,13 @@ export class RespConnection implements ConnectedClient {
         out += encodeError(argv.message);
         this.closing = true;
         break;
+      }
+      if (isCrossProtocolAttack(argv)) {
+        // An HTTP request sent to the RESP port: a web page trying to drive Larder through the
+        // browser. Redis drops such a client without a reply (securityWarningCommand); so do we.
+        this.deps.log('warn', 'possible cross-protocol attack: HTTP request on the RESP port; connection closed', { client: this.addr });
+        this.socket.destroy();
+        return;
       }
       this.lastArgv = argv;
       this.lastCommandAtMs = nowMs;

@@ -34,6 +34,8 @@ export const MAX_INLINE_BYTES = 64 * 1024;
 export const UNAUTHENTICATED_MAX_ARGS = 10;
 export const UNAUTHENTICATED_MAX_BULK_BYTES = 16 * 1024;
 const INT32_MAX = 2_147_483_647;
+/** What one collected argument costs beyond its bytes (string header + array slot), for the query-buffer limit. */
+const ARGUMENT_OVERHEAD_BYTES = 16;
 
 const CR = 13;
 const LF = 10;
@@ -118,28 +120,49 @@ export class RespParser {
   private pieces: string[] = [];
   private pieceBytes = 0;
   private failed: ProtocolError | null = null;
+  /** Chunks received since the last `next()`, joined lazily (see `push`). */
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
 
   constructor(private readonly limits: ParserLimits) {}
 
-  /** Appends a chunk read from the socket. */
+  /**
+   * Appends a chunk read from the socket. Chunks queue up and are joined once, when `next()` runs:
+   * a client parked by a blocking command keeps sending while nothing is parsed, and joining on
+   * every chunk would copy its backlog again and again (quadratic, on the event loop).
+   */
   push(chunk: Buffer): void {
-    // After `release()` only an incomplete header or inline line (at most 64 KiB) can be left;
-    // a client parked by a blocking command may also leave whole unread commands after `pos`.
-    if (this.buf.length === 0) this.buf = chunk;
-    else this.buf = Buffer.concat([this.pos === 0 ? this.buf : this.buf.subarray(this.pos), chunk]);
-    this.pos = 0;
+    if (this.buf.length - this.pos === 0 && this.queued.length === 0) {
+      this.buf = chunk;
+      this.pos = 0;
+    } else {
+      this.queued.push(chunk);
+      this.queuedBytes += chunk.length;
+    }
   }
 
   /** Bytes held for commands not yet complete (Redis's query buffer, for its limit). */
   pendingBytes(): number {
-    let held = this.buf.length - this.pos + this.pieceBytes;
-    if (this.args !== null) for (const arg of this.args) held += arg.length;
+    let held = this.buf.length - this.pos + this.queuedBytes + this.pieceBytes;
+    // Each collected argument also costs a string header and an array slot, whatever its length:
+    // without this, `*2000000000` followed by endless `$0` arguments would never reach the limit.
+    if (this.args !== null) for (const arg of this.args) held += arg.length + ARGUMENT_OVERHEAD_BYTES;
     return held;
+  }
+
+  /** Joins queued chunks after the unread part of the buffer. */
+  private joinQueued(): void {
+    const rest = this.pos === 0 ? this.buf : this.buf.subarray(this.pos);
+    this.buf = Buffer.concat([rest, ...this.queued]);
+    this.pos = 0;
+    this.queued = [];
+    this.queuedBytes = 0;
   }
 
   /** The next complete command, `undefined` when more bytes are needed, or a fatal protocol error. */
   next(): string[] | undefined | ProtocolError {
     if (this.failed !== null) return this.failed;
+    if (this.queued.length > 0) this.joinQueued();
     for (;;) {
       if (this.args === null) {
         if (this.pos >= this.buf.length) return this.release();

@@ -49,6 +49,16 @@ describe('protocol errors', () => {
     expect(await client.waitClosed()).toBe('-ERR Protocol error: unauthenticated bulk length\r\n');
   });
 
+  it('drops an HTTP request sent to the RESP port without running what follows (cross-protocol attack)', async () => {
+    larder = await startResp();
+    larder.engine.run('SET', 'precious', 'v');
+    const client = await connect();
+    client.send('POST / HTTP/1.1\r\nHost: 127.0.0.1:6380\r\nContent-Type: text/plain\r\n\r\nFLUSHALL\r\n');
+    expect(await client.waitClosed()).toBe('');
+    expect(larder.engine.run('EXISTS', 'precious')).toBe(1);
+    expect(larder.logs.some((entry) => entry.msg.includes('cross-protocol'))).toBe(true);
+  });
+
   it('honours proto-max-bulk-len, also after CONFIG SET', async () => {
     larder = await startResp({ protoMaxBulkLenBytes: 2 * 1024 * 1024 });
     const client = await connect();

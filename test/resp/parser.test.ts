@@ -65,7 +65,25 @@ describe('RESP multibulk requests', () => {
     const parser = new RespParser(LIMITS);
     parser.push(Buffer.from('*2\r\n$3\r\nSET\r\n$100\r\n' + 'x'.repeat(40)));
     expect(parser.next()).toBeUndefined();
-    expect(parser.pendingBytes()).toBe(3 + 40);
+    // One collected argument (SET: 3 bytes + 16 of overhead) and 40 bytes of the pending bulk.
+    expect(parser.pendingBytes()).toBe(3 + 16 + 40);
+  });
+
+  it('counts every collected argument, so endless empty arguments still reach the limit', () => {
+    const parser = new RespParser(LIMITS);
+    parser.push(Buffer.from(`*2000000000\r\n${'$0\r\n\r\n'.repeat(10_000)}`));
+    expect(parser.next()).toBeUndefined();
+    expect(parser.pendingBytes()).toBeGreaterThanOrEqual(10_000 * 16);
+  });
+
+  it('joins the chunks of a parked client once instead of on every chunk', () => {
+    const parser = new RespParser(LIMITS);
+    const command = '*2\r\n$3\r\nGET\r\n$1\r\nk\r\n';
+    for (let i = 0; i < 50_000; i++) parser.push(Buffer.from(command));
+    expect(parser.pendingBytes()).toBe(50_000 * command.length);
+    let parsed = 0;
+    while (Array.isArray(parser.next())) parsed++;
+    expect(parsed).toBe(50_000);
   });
 });
 
