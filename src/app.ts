@@ -9,6 +9,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { browserGuard } from '../routes/browser-guard.js';
 import type { RouteDeps } from '../routes/context.js';
 import { commandRoutes } from '../routes/commands.js';
 import { healthRoutes } from '../routes/health.js';
@@ -25,6 +26,8 @@ export interface AppOptions extends RouteDeps {
   };
   auth: { tokens: readonly string[] };
   cors: { origins: readonly string[] };
+  /** Refuse non-loopback Host headers (DNS rebinding); the server sets it when no token is configured. */
+  security?: { requireLoopbackHost: boolean };
 }
 
 export const OPENAPI_INFO = {
@@ -82,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { tryItOutEnabled: true } });
+  app.addHook('onRequest', browserGuard({ corsOrigins: options.cors.origins, requireLoopbackHost: options.security?.requireLoopbackHost ?? false }));
   if (options.auth.tokens.length > 0) app.addHook('onRequest', authHook(options.auth.tokens));
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {

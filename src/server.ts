@@ -150,6 +150,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     http: { bodyLimitBytes: config.http.bodyLimitBytes, requestTimeoutMs: config.http.requestTimeoutMs },
     auth: { tokens: config.auth.tokens },
     cors: { origins: config.cors.origins },
+    // Without a token Larder only listens on loopback (protected mode); a foreign Host header then
+    // means DNS rebinding. With allowUnprotected the operator has chosen other protection.
+    security: { requireLoopbackHost: config.auth.tokens.length === 0 && !config.security.allowUnprotected },
   });
   const httpUrl = await listenHttp(app, config);
   const resp = await startResp(engine, config, log).catch(async (error: unknown) => {
