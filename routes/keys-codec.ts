@@ -43,18 +43,24 @@ export function keyFromPath(segment: string, encoding: 'utf8' | 'base64', maxKey
   return key;
 }
 
+/** RFC 9110's entity-tag: an optional `W/`, then a double-quoted string without inner quotes. */
+const ETAG_SHAPE = /^(W\/)?"[^"]*"$/;
+
 /**
  * The entity tags listed in an `If-Match` / `If-None-Match` header, `'*'` for the wildcard.
  * `weak` drops `W/` prefixes for If-None-Match's weak comparison; for If-Match (strong comparison)
  * weak tags are kept as written and so never equal one of our strong tags.
  */
-export function parseEtagList(header: string, weak: boolean): string[] | '*' {
+export function parseEtagList(header: string, weak: boolean): string[] | '*' | undefined {
   const trimmed = header.trim();
   if (trimmed === '*') return '*';
   const tags: string[] = [];
   for (const part of trimmed.split(',')) {
     const tag = part.trim();
     if (tag === '') continue;
+    // RFC 9110: entity-tag = [ W/ ] DQUOTE *etagc DQUOTE. Anything else is a malformed header,
+    // never a tag to hand to the engine (where a bare word could read as an option).
+    if (!ETAG_SHAPE.test(tag)) return undefined;
     tags.push(weak && tag.startsWith('W/') ? tag.slice(2) : tag);
   }
   return tags;
@@ -65,6 +71,7 @@ export function noneMatchHits(header: string | undefined, etag: string): boolean
   if (header === undefined) return false;
   if (header === etag) return true;
   const tags = parseEtagList(header, true);
+  if (tags === undefined) return false;
   return tags === '*' || tags.includes(etag);
 }
 

@@ -112,7 +112,13 @@ function expiry(options: WriteOptions): string[] {
 /** If-Match's entity tags; a header that lists none is refused rather than read as "no condition". */
 export function ifMatchTags(header: string): string[] | '*' {
   const tags = parseEtagList(header, false);
-  if (tags.length === 0) throw badRequest('invalid_precondition', 'If-Match lists no entity tag');
+  if (tags === undefined || tags.length === 0) throw badRequest('invalid_precondition', 'If-Match lists no valid entity tag (e.g. "abc" or *)');
+  return tags;
+}
+
+function ifNoneMatchTags(header: string): string[] | '*' {
+  const tags = parseEtagList(header, true);
+  if (tags === undefined) throw badRequest('invalid_precondition', 'If-None-Match lists an invalid entity tag (e.g. "abc" or *)');
   return tags;
 }
 
@@ -123,7 +129,7 @@ export function putArguments(options: WriteOptions, headers: IncomingHttpHeaders
   const args = [...condition(options, headers, ifMatch), ...expiry(options)];
   if (Array.isArray(ifMatch)) for (const tag of ifMatch) args.push('IFMATCH', tag);
   const ifNoneMatchHeader = headerText(headers['if-none-match']);
-  const ifNoneMatch = ifNoneMatchHeader === undefined ? '*' : parseEtagList(ifNoneMatchHeader, true);
+  const ifNoneMatch = ifNoneMatchHeader === undefined ? '*' : ifNoneMatchTags(ifNoneMatchHeader);
   if (Array.isArray(ifNoneMatch)) for (const tag of ifNoneMatch) args.push('IFNONEMATCH', tag);
   return args;
 }

@@ -96,4 +96,15 @@ describe('conditional writes', () => {
     expectProblem(await putJson(app, '/keys/k', { value: 1 }, { 'if-none-match': '*', 'if-match': '*' }), 400, 'conflicting_options');
     expectProblem(await putJson(app, '/keys/k', { value: 1 }, { 'if-match': ' , ' }), 400, 'invalid_precondition');
   });
+
+  it('refuses entity tags without quotes instead of passing them to the engine', async () => {
+    const { app } = await keysApp();
+    const list = { type: 'list', value: ['a'] };
+    expectProblem(await putJson(app, '/keys/l', list, { 'if-match': 'ITEMS' }), 400, 'invalid_precondition');
+    expectProblem(await putJson(app, '/keys/l', list, { 'if-none-match': 'NX' }), 400, 'invalid_precondition');
+    expectProblem(await putJson(app, '/keys/k', { value: 1 }, { 'if-match': '"ok", bare' }), 400, 'invalid_precondition');
+    // On reads a malformed If-None-Match simply matches nothing.
+    await putJson(app, '/keys/k', { value: 1 });
+    expect((await app.inject({ url: '/keys/k', headers: { 'if-none-match': 'bare' } })).statusCode).toBe(200);
+  });
 });
