@@ -1,10 +1,5 @@
 import convict from 'convict';
-
-/** One Redis `save <seconds> <changes>` rule: snapshot when `minChanges` writes are `afterSeconds` old. */
-export interface SaveRule {
-  afterSeconds: number;
-  minChanges: number;
-}
+import type { SaveRule } from '../src/store/snapshot.js';
 
 const DIGITS = /^\d+$/;
 

@@ -1,5 +1,6 @@
 import convict from 'convict';
-import { parseSaveRules, registerFormats, type SaveRule } from './formats.js';
+import type { SaveRule } from '../src/store/snapshot.js';
+import { parseSaveRules, registerFormats } from './formats.js';
 import { CONFIG_FILE_ENV, ENV_PREFIX, listOptions, schemaWithSources, type OptionInfo } from './options.js';
 import type { LarderConfig } from './schema.js';
 

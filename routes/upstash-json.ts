@@ -10,6 +10,7 @@
  * decoded as UTF-8; invalid sequences become U+FFFD, so binary values need base64 to round-trip.
  */
 import { CommandError } from '../src/errors.js';
+import { textToBytes } from './keys-codec.js';
 import {
   BooleanReply,
   DoubleReply,
@@ -30,10 +31,6 @@ export type JsonArgument = string | number | boolean;
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** UTF-8 text from JSON → the bytes it encodes; ASCII (the common case) is already its own bytes. */
-export function textToBytes(text: string): string {
-  return NON_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
-}
 
 /**
  * One argument's bytes. Numbers are written as JavaScript prints them (`100`, `1.5`, `1e+21`);

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -17,6 +16,7 @@ import { keyRoutes } from '../routes/keys.js';
 import { subscribeRoutes } from '../routes/subscribe.js';
 import { HttpProblem, problemBody, statusForCommandError } from '../routes/problem.js';
 import { CommandError } from './errors.js';
+import { TokenMatcher } from './tokens.js';
 
 export interface AppOptions extends RouteDeps {
   logger: FastifyServerOptions['loggerInstance'] | boolean;
@@ -119,21 +119,15 @@ function registerBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 }
 
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
-}
-
 /** Bearer-token check in constant time; health, docs and CORS preflights stay public. */
 function authHook(tokens: readonly string[]) {
-  const digests = tokens.map(digest);
+  const matcher = new TokenMatcher(tokens);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (request.method === 'OPTIONS') return;
     if (request.routeOptions.config.public === true || request.url.startsWith('/docs')) return;
     const header = request.headers.authorization ?? '';
-    const presented = digest(header.startsWith('Bearer ') ? header.slice(7) : queryToken(request));
-    let matched = false;
-    for (const candidate of digests) matched = timingSafeEqual(candidate, presented) || matched;
-    if (!matched) {
+    const presented = header.startsWith('Bearer ') ? header.slice(7) : queryToken(request);
+    if (!matcher.matches(Buffer.from(presented, 'utf8'))) {
       reply.header('www-authenticate', 'Bearer realm="larder"');
       await sendError(request, reply, 401, 'unauthorized', 'A valid bearer token is required (Authorization: Bearer <token>).');
     }

@@ -74,10 +74,6 @@ export class BlockingRegistry {
     return this.bySession.size;
   }
 
-  isBlocked(sessionId: number): boolean {
-    return this.bySession.has(sessionId);
-  }
-
   /** Parks `session` until a key gets data, the timeout passes, or it is unblocked or closed. */
   block(session: ClientSession, request: BlockedReply, deliver: (reply: Reply) => void): void {
     const waiter: Waiter = { session, db: session.db, request, deliver, timer: undefined };

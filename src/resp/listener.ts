@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Engine } from '../engine.js';
+import { TokenMatcher } from '../tokens.js';
 import { Errors } from '../errors.js';
 import { RespConnection, type ConnectionDeps, type RespLog } from './connection.js';
 import { encodeError } from './encoder.js';
@@ -30,21 +30,14 @@ export interface RespServer {
 /** How long close() waits for clients to take their last replies before cutting them off. */
 const CLOSE_GRACE_MS = 5000;
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'latin1').digest();
-}
-
-/** AUTH in constant time: every token is compared, digests make the lengths equal. */
+/** AUTH for the `default` user; passwords arrive as latin1 byte strings. */
 function credentialsFor(tokens: readonly string[]): ConnectionDeps['credentials'] {
-  const digests = tokens.map((token) => createHash('sha256').update(token, 'utf8').digest());
+  const matcher = new TokenMatcher(tokens);
   return {
-    required: digests.length > 0,
+    required: matcher.configured,
     check(username, password) {
-      if (digests.length === 0) return username === 'default' ? 'unconfigured' : 'wrong';
-      // Passwords arrive as latin1 byte strings; tokens are configured as UTF-8 text.
-      const presented = digest(password);
-      let matched = false;
-      for (const candidate of digests) matched = timingSafeEqual(candidate, presented) || matched;
+      if (!matcher.configured) return username === 'default' ? 'unconfigured' : 'wrong';
+      const matched = matcher.matches(Buffer.from(password, 'latin1'));
       return matched && username === 'default' ? 'ok' : 'wrong';
     },
   };
