@@ -11,13 +11,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { systemClock } from '../src/store/clock.js';
 import { SnapshotPersistence } from '../src/store/snapshot.js';
 import { Store } from '../src/store/store.js';
+import { freePort } from './lib/net.js';
 
 const VALUE_BYTES = 100;
 
@@ -61,15 +61,6 @@ async function measureLarder(keys: number, dataDir: string): Promise<Omit<Row, '
   const loadMs = timeMs(() => persistenceFor(fresh, dataDir).load());
   if (fresh.totalKeys() !== keys) throw new Error(`loaded ${fresh.totalKeys()} of ${keys} keys`);
   return { keys, captureMs, saveMs, loadMs, fileBytes };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 function readyToAcceptConnections(server: ChildProcess): Promise<void> {

@@ -1,13 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient, startResp, type RespHarness } from './harness.js';
+import { connectIoredis, RawClient, startResp, type RespHarness } from './harness.js';
 
 let larder: RespHarness;
 const clients: Redis[] = [];
 
 async function client(): Promise<Redis> {
-  const redis = new Redis({ port: larder.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-  await redis.connect();
+  const redis = await connectIoredis(larder.port);
   clients.push(redis);
   return redis;
 }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { createClient, RESP_TYPES } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startResp, type RespHarness } from './harness.js';
+import { connectIoredis, startResp, type RespHarness } from './harness.js';
 
 /** Real client libraries against the RESP door: what users run, no mocks. */
 
@@ -10,8 +10,7 @@ let ioredis: Redis;
 
 beforeAll(async () => {
   larder = await startResp();
-  ioredis = new Redis({ port: larder.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-  await ioredis.connect();
+  ioredis = await connectIoredis(larder.port);
 });
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
 import { createRespServer, type RespOptions, type RespServer } from '../../src/resp/listener.js';
 import { testEngine, type TestEngine } from '../support/engine.js';
 
@@ -106,4 +107,11 @@ export class RawClient {
 /** A command as a RESP multibulk frame. */
 export function frame(...args: string[]): string {
   return `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+}
+
+/** An ioredis client connected to the listener, failing fast instead of retrying (tests want errors). */
+export async function connectIoredis(port: number): Promise<Redis> {
+  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+  await redis.connect();
+  return redis;
 }

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { testAppOptions } from '../support/http-server.js';
-import { startResp, type RespHarness } from './harness.js';
+import { connectIoredis, startResp, type RespHarness } from './harness.js';
 
 /**
  * ioredis (RESP2) on every data type: the scenarios the @upstash/redis test runs over /commands
@@ -18,8 +18,7 @@ let http: FastifyInstance;
 beforeAll(async () => {
   larder = await startResp();
   http = await buildApp(testAppOptions({ engine: larder.engine }));
-  redis = new Redis({ port: larder.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-  await redis.connect();
+  redis = await connectIoredis(larder.port);
 });
 afterAll(async () => {
   redis.disconnect();

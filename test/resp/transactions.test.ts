@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { testAppOptions } from '../support/http-server.js';
-import { RawClient, startResp, type RespHarness } from './harness.js';
+import { connectIoredis, RawClient, startResp, type RespHarness } from './harness.js';
 
 let larder: RespHarness;
 /** The HTTP doors on the same engine as the RESP listener. */
@@ -11,8 +11,7 @@ let app: FastifyInstance;
 const clients: Redis[] = [];
 
 async function client(): Promise<Redis> {
-  const redis = new Redis({ port: larder.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-  await redis.connect();
+  const redis = await connectIoredis(larder.port);
   clients.push(redis);
   return redis;
 }
