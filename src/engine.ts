@@ -71,7 +71,7 @@ export function createEngine(options: EngineOptions): Engine {
     transactions,
   };
   const dispatcher = createDispatcher(store, server, options.extraCommands);
-  dispatcher.setAfterCommand(() => blocking.serveReadyKeys());
+  dispatcher.onCommandEnd(() => blocking.serveReadyKeys());
   runtimeInfo = runtimeInfoSections(dispatcher, clients, config);
   const notifications = installKeyspaceNotifications(store, dispatcher, config);
   return {

@@ -9,6 +9,7 @@ interface Definition {
   since?: string;
   syntax?: string;
   handler: Handler;
+  propagate?: CommandSpec['propagate'];
   subcommands?: Record<string, CommandSpec>;
 }
 
@@ -28,6 +29,7 @@ export function command(group: CommandGroup, name: string, d: Definition): Comma
     since: d.since ?? '1.0.0',
     syntax: d.syntax ?? '',
     handler: d.handler,
+    ...(d.propagate === undefined ? {} : { propagate: d.propagate }),
     ...(d.subcommands === undefined ? {} : { subcommands: d.subcommands }),
   };
 }

@@ -3,16 +3,41 @@ import type { Store } from '../store/store.js';
 import { BlockedReply } from './blocking-registry.js';
 import type { Reply } from './reply.js';
 import type { Table } from './table.js';
-import { queueInTransaction } from './transactions.js';
-import type { ClientSession, CommandContext, CommandSpec, ServerServices } from './types.js';
+import { queueInTransaction, runsInsideMulti } from './transactions.js';
+import type { ClientSession, CommandContext, CommandFlag, CommandSpec, ServerServices } from './types.js';
 
 export interface CommandStats {
   calls: number;
   failedCalls: number;
 }
 
-/** Observes every write command that succeeded (the append log and replication feed hook here). */
+/** Observes every command that changed the store, as the client sent it (keyspace notifications). */
 export type WriteObserver = (db: number, argv: readonly string[], nowMs: number) => void;
+
+/**
+ * Receives the replayable form of every `write` command that changed the store (the append-only
+ * log hooks here): `spec.propagate` rewrites what would not replay identically (relative expiry,
+ * random picks), other commands arrive as sent. One top-level command may propagate several
+ * forms (EXEC, evictions before a command); `onCommandEnd` marks where that unit ends.
+ */
+export type PropagationObserver = (db: number, argv: readonly string[], nowMs: number) => void;
+
+/** What a command is about to do, for the gates that may refuse it before it runs. */
+export interface CommandIntent {
+  readonly spec: CommandSpec;
+  readonly argv: readonly string[];
+  readonly session: ClientSession;
+  /** True for a `write` command, and for EXEC when its queue holds one (Redis's rule). */
+  readonly writes: boolean;
+  /** True for a `denyoom` command, and for EXEC when its queue holds one. */
+  readonly denyOom: boolean;
+}
+
+/**
+ * Refuses a command before it runs or is queued in MULTI (out of memory, writes refused after a
+ * disk error). Gates run for top-level commands only: EXEC's own intent covers its queue.
+ */
+export type CommandGate = (intent: CommandIntent) => CommandError | undefined;
 
 /**
  * The one way into the engine for every door: resolves the spec, checks arity and auth once with
@@ -22,11 +47,13 @@ export type WriteObserver = (db: number, argv: readonly string[], nowMs: number)
 export class Dispatcher {
   private readonly stats = new Map<string, CommandStats>();
   private readonly writeObservers: WriteObserver[] = [];
+  private readonly propagationObservers: PropagationObserver[] = [];
+  private readonly commandEndHooks: Array<() => void> = [];
+  private readonly gates: CommandGate[] = [];
   totalCommands = 0;
   rejectedCalls = 0;
   /** Commands in progress: 1 for a client's command, more while EXEC runs its queue. */
   private depth = 0;
-  private afterCommand: (() => void) | undefined;
 
   constructor(
     readonly table: Table,
@@ -50,13 +77,27 @@ export class Dispatcher {
     return this.run(argv, session, true);
   }
 
-  /** Called after every top-level command, once all its writes are in (blocked clients are served there). */
-  setAfterCommand(hook: () => void): void {
-    this.afterCommand = hook;
+  /**
+   * Called after every top-level command, once all its writes are in, in registration order
+   * (blocked clients are served there; the append log closes the command's record).
+   */
+  onCommandEnd(hook: () => void): void {
+    this.commandEndHooks.push(hook);
+  }
+
+  addGate(gate: CommandGate): void {
+    this.gates.push(gate);
   }
 
   private run(argv: string[], session: ClientSession, mayBlock: boolean): Reply | BlockedReply {
     const resolved = this.resolve(argv, session);
+    const refusal = this.depth === 0 && !(resolved instanceof CommandError) ? this.gateRefusal(resolved, argv, session) : undefined;
+    if (refusal !== undefined) {
+      this.rejectedCalls++;
+      // Inside MULTI a refused command dooms the transaction, as any queueing error does.
+      if (session.transaction !== undefined && !runsInsideMulti(resolved as CommandSpec)) session.transaction.aborted = true;
+      return refusal;
+    }
     if (session.transaction !== undefined) {
       const queued = queueInTransaction(session.transaction, resolved, argv);
       if (queued !== undefined) {
@@ -84,19 +125,38 @@ export class Dispatcher {
     const stats = this.statsFor(resolved.name);
     stats.calls++;
     const dirtyBefore = this.store.dirty;
+    const db = session.db;
     this.depth++;
     try {
       const reply = resolved.handler(argv, ctx);
       if (reply instanceof CommandError) stats.failedCalls++;
-      else if (this.store.dirty !== dirtyBefore) this.notifyWrite(session.db, argv, ctx.nowMs);
+      else if (this.store.dirty !== dirtyBefore) this.notifyWrite(resolved, db, argv, reply, ctx);
       return reply;
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
       stats.failedCalls++;
       return error;
     } finally {
-      if (--this.depth === 0) this.afterCommand?.();
+      if (--this.depth === 0) for (const hook of this.commandEndHooks) hook();
     }
+  }
+
+  private gateRefusal(spec: CommandSpec, argv: readonly string[], session: ClientSession): CommandError | undefined {
+    if (this.gates.length === 0) return undefined;
+    const flags = new Set<CommandFlag>(spec.flags);
+    // EXEC writes when its queue does (Redis's mstate.cmd_flags).
+    if (spec.name === 'exec' && session.transaction !== undefined) {
+      for (const queued of session.transaction.queue) {
+        const queuedSpec = this.resolve(queued, session);
+        if (!(queuedSpec instanceof CommandError)) for (const flag of queuedSpec.flags) flags.add(flag);
+      }
+    }
+    const intent: CommandIntent = { spec, argv, session, writes: flags.has('write'), denyOom: flags.has('denyoom') };
+    for (const gate of this.gates) {
+      const refusal = gate(intent);
+      if (refusal !== undefined) return refusal;
+    }
+    return undefined;
   }
 
   /** Looks up the spec (descending into subcommands) and applies the checks every door shares. */
@@ -133,6 +193,18 @@ export class Dispatcher {
     this.writeObservers.push(observer);
   }
 
+  onPropagate(observer: PropagationObserver): void {
+    this.propagationObservers.push(observer);
+  }
+
+  /**
+   * Hands a change made outside any command's own argv to the propagation observers (an evicted
+   * key as `DEL key` before the command that needed the memory), within the current unit.
+   */
+  propagate(db: number, argv: readonly string[], nowMs: number): void {
+    for (const observer of this.propagationObservers) observer(db, argv, nowMs);
+  }
+
   commandStats(): ReadonlyMap<string, CommandStats> {
     return this.stats;
   }
@@ -152,8 +224,12 @@ export class Dispatcher {
     return stats;
   }
 
-  private notifyWrite(db: number, argv: readonly string[], nowMs: number): void {
-    for (const observer of this.writeObservers) observer(db, argv, nowMs);
+  private notifyWrite(spec: CommandSpec, db: number, argv: readonly string[], reply: Reply, ctx: CommandContext): void {
+    for (const observer of this.writeObservers) observer(db, argv, ctx.nowMs);
+    // Reads that lazily expired a key changed the store too, but replay needs no record of them.
+    if (this.propagationObservers.length === 0 || !spec.flags.includes('write')) return;
+    const forms = spec.propagate === undefined ? [argv] : spec.propagate(argv, reply, ctx);
+    for (const form of forms) this.propagate(db, form, ctx.nowMs);
   }
 }
 

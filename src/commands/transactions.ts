@@ -12,6 +12,10 @@ import type { CommandContext, CommandSpec, TransactionState } from './types.js';
 /** Commands that act at once even inside MULTI, as in Redis (`processCommand`). */
 const RUN_INSIDE_MULTI = new Set(['multi', 'exec', 'discard', 'watch', 'quit', 'reset']);
 
+export function runsInsideMulti(spec: CommandSpec): boolean {
+  return RUN_INSIDE_MULTI.has(spec.name);
+}
+
 /**
  * Queues `argv` for a client inside MULTI: `+QUEUED`, or the refusal, which also dooms the
  * transaction to EXECABORT. Undefined for the commands that run immediately instead.

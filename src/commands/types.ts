@@ -200,6 +200,12 @@ export interface CommandSpec {
   /** Argument synopsis for COMMAND DOCS and the README, e.g. `key value [EX seconds]`. */
   readonly syntax: string;
   readonly handler: Handler;
+  /**
+   * The form(s) the append-only log records for a successful write, when replaying `argv` as sent
+   * would not reproduce it: relative expiry becomes absolute, random picks become the picked
+   * members. Absent: `argv` itself. Replay runs with the clock pinned to the recorded `nowMs`.
+   */
+  readonly propagate?: (argv: readonly string[], reply: Reply, ctx: CommandContext) => ReadonlyArray<readonly string[]>;
   /** Subcommands keyed by lower-case bare name; each spec's `name` is `parent|sub` as Redis reports it. */
   readonly subcommands?: Readonly<Record<string, CommandSpec>>;
 }
