@@ -36,11 +36,15 @@ export default tseslint.config(
   },
   boundary(['src/store/**/*.ts'], {
     paths: FRAMEWORKS,
-    patterns: [FASTIFY_PLUGINS, HTTP_LAYER, { group: ['**/commands/**', '**/resp/**', '**/engine.js'], message: 'The store is the innermost layer: commands and doors import it, never the reverse.' }],
+    patterns: [FASTIFY_PLUGINS, HTTP_LAYER, { group: ['**/commands/**', '**/resp/**', '**/persistence/**', '**/engine.js'], message: 'The store is the innermost layer: commands and doors import it, never the reverse.' }],
   }),
   boundary(['src/commands/**/*.ts'], {
     paths: FRAMEWORKS,
     patterns: [FASTIFY_PLUGINS, HTTP_LAYER, { group: ['**/resp/**'], message: 'Commands are protocol-neutral; RESP renders their replies.' }],
+  }),
+  boundary(['src/persistence/**/*.ts'], {
+    paths: FRAMEWORKS,
+    patterns: [FASTIFY_PLUGINS, HTTP_LAYER, { group: ['**/resp/**'], message: 'The append-only log replays through the dispatcher; it never goes through a door.' }],
   }),
   boundary(['src/resp/**/*.ts'], {
     paths: ['fastify', 'zod'].map((name) => ({ name, message: 'The RESP door parses and renders; HTTP stays in routes/.' })),

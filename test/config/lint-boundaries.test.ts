@@ -22,6 +22,9 @@ describe('import boundaries (GUIDE §2)', () => {
     ['src/commands/x.ts', "import { x } from '../resp/encoder.js';"],
     ['src/resp/x.ts', "import { x } from 'zod';"],
     ['src/resp/x.ts', "import { x } from '../store/keyspace.js';"],
+    ['src/persistence/x.ts', "import x from 'pino';"],
+    ['src/persistence/x.ts', "import { x } from '../../config/schema.js';"],
+    ['src/persistence/x.ts', "import { x } from '../resp/parser.js';"],
     ['routes/x.ts', "import { x } from '../src/store/store.js';"],
     ['routes/x.ts', "import { x } from '../src/resp/parser.js';"],
   ])('%s may not `%s`', async (filePath, code) => {
@@ -35,6 +38,8 @@ describe('import boundaries (GUIDE §2)', () => {
     ['src/resp/x.ts', "import type { x } from '../store/store.js';"],
     ['routes/x.ts', "import { x } from '../src/commands/index.js';"],
     ['src/server.ts', "import { x } from './store/snapshot.js';"],
+    ['src/persistence/x.ts', "import { x } from '../store/snapshot-decoder.js';"],
+    ['src/persistence/x.ts', "import { x } from '../commands/dispatcher.js';"],
   ])('%s may `%s`', async (filePath, code) => {
     expect(await violations(filePath, code)).not.toContain(RESTRICTED);
   });
