@@ -18,9 +18,12 @@ export function readString(ctx: CommandContext, key: string): string | undefined
   return entry.value;
 }
 
-/** Like readString but for write paths: no hit/miss accounting. */
+/**
+ * Like readString but for write paths: no hit/miss accounting, and the entry may be changed in
+ * place (storeString), so a running snapshot capture copies it first.
+ */
 export function writableString(ctx: CommandContext, key: string): { entry: Entry | undefined; value: string | undefined } {
-  const entry = ctx.db.lookup(key, ctx.nowMs);
+  const entry = ctx.db.lookupForWrite(key, ctx.nowMs);
   if (entry === undefined) return { entry, value: undefined };
   if (typeof entry.value !== 'string') throw Errors.wrongType();
   return { entry, value: entry.value };

@@ -25,9 +25,12 @@ export function readAggregate<T extends AggregateValue>(ctx: CommandContext, key
   return entry.value;
 }
 
-/** The value at `key` for a write path (no hit/miss accounting); WRONGTYPE for another type. */
+/**
+ * The value at `key` for a write path (no hit/miss accounting; a running snapshot capture copies
+ * it before the caller changes it in place); WRONGTYPE for another type.
+ */
 export function writableAggregate<T extends AggregateValue>(ctx: CommandContext, key: string, kind: AggregateClass<T>): T | undefined {
-  const entry = ctx.db.lookup(key, ctx.nowMs);
+  const entry = ctx.db.lookupForWrite(key, ctx.nowMs);
   if (entry === undefined) return undefined;
   if (!(entry.value instanceof kind)) throw Errors.wrongType();
   return entry.value;

@@ -22,7 +22,7 @@ export interface AtomicFs {
 export const nodeFs: AtomicFs = fs;
 
 /** Snapshots hold user data (possibly secrets): owner-only, like a private key. */
-const FILE_MODE = 0o600;
+export const FILE_MODE = 0o600;
 
 /** The temp file lives beside the target so the final rename never crosses a file system. */
 export function tempPathFor(path: string): string {

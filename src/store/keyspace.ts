@@ -8,6 +8,27 @@ export interface KeyspaceHooks {
   clearing?(db: number): void;
 }
 
+/**
+ * What a snapshot capture needs of a keyspace's layout: the slot array and the entries. A live
+ * Keyspace is one; clear() hands observers a detached one holding the structures it replaces.
+ */
+export interface SlotSource {
+  readonly slotCount: number;
+  keyAtSlot(slot: number): string | undefined;
+  peek(key: string): Entry | undefined;
+}
+
+/**
+ * Told about every change while it is attached (snapshot captures). `beforeWrite` runs before a
+ * key is created, replaced, deleted, expired, given a TTL, or handed out for an in-place write
+ * (lookupForWrite), while the key still holds its old value; `afterInPlaceWrite` runs at touch().
+ */
+export interface WriteObserver {
+  beforeWrite(keyspace: Keyspace, key: string): void;
+  afterInPlaceWrite(keyspace: Keyspace, key: string): void;
+  beforeClear(keyspace: Keyspace, detached: SlotSource): void;
+}
+
 export interface ScanPage {
   /** 0 when the iteration is complete. */
   nextCursor: number;
@@ -23,11 +44,13 @@ export interface ScanPage {
  * - `volatile` lists keys that have a TTL, so the active sweep samples them in O(1) (Redis keeps a
  *   separate `expires` dict for the same reason). Removal is swap-with-last.
  */
-export class Keyspace {
-  private readonly entries = new Map<string, Entry>();
+export class Keyspace implements SlotSource {
+  private entries = new Map<string, Entry>();
   private slots: Array<string | undefined> = [];
   private freeSlots: number[] = [];
   private volatile: string[] = [];
+  /** Undefined unless a snapshot is being captured: the one check every write pays otherwise. */
+  private observers: WriteObserver[] | undefined;
 
   constructor(
     /** Mutable: SWAPDB exchanges keyspaces between indexes. */
@@ -43,6 +66,28 @@ export class Keyspace {
     return this.volatile.length;
   }
 
+  get slotCount(): number {
+    return this.slots.length;
+  }
+
+  keyAtSlot(slot: number): string | undefined {
+    return this.slots[slot];
+  }
+
+  /** True while a snapshot capture watches this keyspace's writes. */
+  get observed(): boolean {
+    return this.observers !== undefined;
+  }
+
+  observe(observer: WriteObserver): void {
+    this.observers = [...(this.observers ?? []), observer];
+  }
+
+  unobserve(observer: WriteObserver): void {
+    const rest = this.observers?.filter((o) => o !== observer) ?? [];
+    this.observers = rest.length === 0 ? undefined : rest;
+  }
+
   /** The one read path: returns the live entry or undefined, expiring it lazily if due. */
   lookup(key: string, nowMs: number): Entry | undefined {
     const entry = this.entries.get(key);
@@ -51,6 +96,16 @@ export class Keyspace {
       this.expire(key, entry);
       return undefined;
     }
+    return entry;
+  }
+
+  /**
+   * lookup() for a caller about to change the entry's value in place (APPEND, HSET, LPUSH …): a
+   * running snapshot capture copies the old value first. Must be followed by touch(key).
+   */
+  lookupForWrite(key: string, nowMs: number): Entry | undefined {
+    const entry = this.lookup(key, nowMs);
+    if (entry !== undefined && this.observers !== undefined) this.announce(key);
     return entry;
   }
 
@@ -64,6 +119,7 @@ export class Keyspace {
 
   /** Stores a fresh value under `key`, replacing any entry (and its TTL) there. */
   set(key: string, value: StoredValue, expiresAtMs = 0, meta?: string): Entry {
+    if (this.observers !== undefined) this.announce(key);
     const previous = this.entries.get(key);
     const entry = new Entry(value, meta);
     if (previous === undefined) {
@@ -80,6 +136,7 @@ export class Keyspace {
 
   /** Adopts an entry moved from elsewhere (RENAME, MOVE, SWAPDB-free paths). */
   adopt(key: string, entry: Entry): void {
+    if (this.observers !== undefined) this.announce(key);
     const expiresAtMs = entry.expiresAtMs;
     const moved = new Entry(entry.value, entry.meta);
     this.delete(key);
@@ -92,6 +149,7 @@ export class Keyspace {
   delete(key: string): boolean {
     const entry = this.entries.get(key);
     if (entry === undefined) return false;
+    if (this.observers !== undefined) this.announce(key);
     this.remove(key, entry);
     this.hooks.modified(this.index, key);
     return true;
@@ -99,6 +157,7 @@ export class Keyspace {
 
   /** Sets (expiresAtMs > 0) or clears (0) the TTL of a live entry. */
   setExpiry(key: string, entry: Entry, expiresAtMs: number): void {
+    if (this.observers !== undefined) this.announce(key);
     if (expiresAtMs === 0) {
       if (entry.volatileIndex !== -1) this.removeVolatile(entry);
       entry.expiresAtMs = 0;
@@ -112,12 +171,18 @@ export class Keyspace {
 
   /** Marks a value changed in place (APPEND, SETRANGE, aggregate writes). */
   touch(key: string): void {
+    if (this.observers !== undefined) for (const observer of this.observers) observer.afterInPlaceWrite(this, key);
     this.hooks.modified(this.index, key);
   }
 
   clear(): void {
     this.hooks.clearing?.(this.index);
-    this.entries.clear();
+    // Fresh structures rather than emptied ones: a capture in progress keeps reading the old.
+    if (this.observers !== undefined) {
+      const detached = detachedSource(this.slots, this.entries);
+      for (const observer of this.observers) observer.beforeClear(this, detached);
+    }
+    this.entries = new Map();
     this.slots = [];
     this.freeSlots = [];
     this.volatile = [];
@@ -177,8 +242,13 @@ export class Keyspace {
   }
 
   private expire(key: string, entry: Entry): void {
+    if (this.observers !== undefined) this.announce(key);
     this.remove(key, entry);
     this.hooks.expired(this.index, key);
+  }
+
+  private announce(key: string): void {
+    for (const observer of this.observers!) observer.beforeWrite(this, key);
   }
 
   private remove(key: string, entry: Entry): void {
@@ -229,4 +299,8 @@ export class Keyspace {
     // expiresAtMs is left as is: a removed entry may be re-adopted under a new name (RENAME, MOVE).
     entry.volatileIndex = -1;
   }
+}
+
+function detachedSource(slots: ReadonlyArray<string | undefined>, entries: ReadonlyMap<string, Entry>): SlotSource {
+  return { slotCount: slots.length, keyAtSlot: (slot) => slots[slot], peek: (key) => entries.get(key) };
 }

@@ -14,36 +14,111 @@ import {
 } from './snapshot-format.js';
 import type { Store } from './store.js';
 
-export interface EncodedSnapshot {
-  /** The complete file image, ready to be written as is. */
-  data: Buffer;
-  records: number;
+/**
+ * Completed bytes are handed over in chunks of about this size: big enough that a write call
+ * per chunk costs nothing measurable, small enough that a snapshot never needs a buffer the size
+ * of the whole image (a million 100-byte values make a 115 MB file).
+ */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Encodes a snapshot as a stream: the header at construction, then records in any order (a
+ * background capture interleaves its walk with copies made just before writes), then the trailer.
+ * Finished bytes go to `emit` in chunks as soon as they are final, so the caller can write them
+ * out while encoding goes on. Only whole blocks are emitted: a block's header (length and running
+ * CRC) is filled in when it closes.
+ */
+export class SnapshotEncoder {
+  private out = new ByteWriter(CHUNK_BYTES + BLOCK_TARGET_BYTES);
+  private blockStart = -1;
+  private runningCrc = 0;
+  private recordCount = 0;
+  private bytesEmitted = 0;
+
+  constructor(
+    createdAtMs: number,
+    private readonly emit: (chunk: Buffer) => void,
+  ) {
+    writeHeader(this.out, createdAtMs);
+  }
+
+  get records(): number {
+    return this.recordCount;
+  }
+
+  /** Bytes produced so far, emitted or not. */
+  get bytes(): number {
+    return this.bytesEmitted + this.out.position;
+  }
+
+  record(dbIndex: number, key: string, entry: Entry): void {
+    if (this.blockStart === -1 || this.out.position - this.blockStart - BLOCK_HEADER_BYTES >= BLOCK_TARGET_BYTES) {
+      this.openBlock();
+    }
+    writeRecord(this.out, dbIndex, key, entry);
+    this.recordCount++;
+  }
+
+  /** Closes the last block, appends the trailer and emits the rest of the file. */
+  finish(): void {
+    this.closeBlock();
+    writeTrailer(this.out, this.runningCrc, this.recordCount);
+    this.flush(0);
+  }
+
+  private openBlock(): void {
+    this.closeBlock();
+    if (this.out.position >= CHUNK_BYTES) this.flush(CHUNK_BYTES + BLOCK_TARGET_BYTES);
+    this.out.reserve(BLOCK_HEADER_BYTES);
+    this.blockStart = this.out.position;
+    this.out.position += BLOCK_HEADER_BYTES;
+  }
+
+  private closeBlock(): void {
+    if (this.blockStart === -1) return;
+    const payloadStart = this.blockStart + BLOCK_HEADER_BYTES;
+    const length = this.out.position - payloadStart;
+    if (length > MAX_BLOCK_BYTES) throw new Error(`a snapshot record of ${length} bytes exceeds the format's block limit`);
+    // The buffer may have been reallocated since the block opened; positions are stable.
+    const buffer = this.out.buffer;
+    this.runningCrc = crc32(buffer.subarray(payloadStart, payloadStart + length), this.runningCrc);
+    buffer.writeUInt32BE(length, this.blockStart);
+    buffer.writeUInt32BE(this.runningCrc, this.blockStart + 4);
+    this.blockStart = -1;
+  }
+
+  /** Emits the finished bytes and starts a fresh buffer (the emitted one now belongs to the sink). */
+  private flush(nextBytes: number): void {
+    const chunk = this.out.buffer.subarray(0, this.out.position);
+    this.bytesEmitted += chunk.length;
+    this.out = new ByteWriter(nextBytes);
+    this.emit(chunk);
+  }
 }
 
 /**
- * Captures every live key of every database into one file image, synchronously, so the image is
- * a point-in-time copy however the store changes while it is being written out. Keys already
- * expired at `nowMs` are left out (a load would drop them anyway).
- *
- * `sizeHintBytes` (the previous snapshot's size) lets the buffer start big enough to avoid the
- * copies of repeated doubling.
+ * Encodes every live key of every database into one file image, synchronously (tests and tools;
+ * the server streams through SnapshotEncoder instead). Keys expired at `nowMs` are left out.
  */
-export function encodeSnapshot(store: Store, nowMs: number, sizeHintBytes = 0): EncodedSnapshot {
-  const out = new ByteWriter(sizeHintBytes > 0 ? Math.ceil(sizeHintBytes * 1.1) : 1 << 20);
-  writeHeader(out, nowMs);
-  const blocks = new BlockFramer(out);
-  let records = 0;
+export function encodeSnapshot(store: Store, nowMs: number): { data: Buffer; records: number } {
+  const chunks: Buffer[] = [];
+  const encoder = new SnapshotEncoder(nowMs, (chunk) => chunks.push(chunk));
+  encodeAllEntries(store, nowMs, encoder);
+  encoder.finish();
+  return { data: Buffer.concat(chunks), records: encoder.records };
+}
+
+/**
+ * Every live key in Map order, in one go: the fastest walk, for when nothing can change
+ * meanwhile (SAVE, which blocks as Redis's does). Does not finish the encoder.
+ */
+export function encodeAllEntries(store: Store, nowMs: number, encoder: SnapshotEncoder): void {
   store.databases().forEach((db, dbIndex) => {
     for (const [key, entry] of db.allEntries()) {
       if (entry.expiresAtMs !== 0 && entry.expiresAtMs <= nowMs) continue;
-      blocks.beforeRecord();
-      writeRecord(out, dbIndex, key, entry);
-      records++;
+      encoder.record(dbIndex, key, entry);
     }
   });
-  const bodyCrc = blocks.finish();
-  writeTrailer(out, bodyCrc, records);
-  return { data: out.buffer.subarray(0, out.position), records };
 }
 
 function writeHeader(out: ByteWriter, nowMs: number): void {
@@ -81,46 +156,4 @@ function writeTrailer(out: ByteWriter, bodyCrc: number, records: number): void {
   out.position = out.buffer.writeBigUInt64BE(BigInt(records), out.position);
   const trailerCrc = crc32(out.buffer.subarray(start, out.position));
   out.position = out.buffer.writeUInt32BE(trailerCrc, out.position);
-}
-
-/**
- * Groups records into blocks of about BLOCK_TARGET_BYTES. A block's header is reserved when it
- * opens and filled in when it closes, once its length and the running CRC are known.
- */
-class BlockFramer {
-  private blockStart = -1;
-  private runningCrc = 0;
-
-  constructor(private readonly out: ByteWriter) {}
-
-  beforeRecord(): void {
-    if (this.blockStart !== -1 && this.payloadBytes() < BLOCK_TARGET_BYTES) return;
-    this.close();
-    this.out.reserve(BLOCK_HEADER_BYTES);
-    this.blockStart = this.out.position;
-    this.out.position += BLOCK_HEADER_BYTES;
-  }
-
-  /** Closes the open block (if any) and returns the CRC of the whole body. */
-  finish(): number {
-    this.close();
-    return this.runningCrc;
-  }
-
-  private payloadBytes(): number {
-    return this.out.position - this.blockStart - BLOCK_HEADER_BYTES;
-  }
-
-  private close(): void {
-    if (this.blockStart === -1) return;
-    const length = this.payloadBytes();
-    if (length > MAX_BLOCK_BYTES) throw new Error(`a snapshot record of ${length} bytes exceeds the format's block limit`);
-    const payloadStart = this.blockStart + BLOCK_HEADER_BYTES;
-    // The buffer may have been reallocated since the block opened; positions are stable.
-    const buffer = this.out.buffer;
-    this.runningCrc = crc32(buffer.subarray(payloadStart, payloadStart + length), this.runningCrc);
-    buffer.writeUInt32BE(length, this.blockStart);
-    buffer.writeUInt32BE(this.runningCrc, this.blockStart + 4);
-    this.blockStart = -1;
-  }
 }

@@ -1,10 +1,10 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Errors, type CommandError } from '../errors.js';
-import { fsyncDirectorySync, nodeFs, writeFileAtomic, writeFileAtomicSync, type AtomicFs } from './atomic-file.js';
-import { decodeSnapshot, fileSource, type RecordSink } from './snapshot-decoder.js';
-import { encodeSnapshot, type EncodedSnapshot } from './snapshot-encoder.js';
+import { nodeFs, type AtomicFs } from './atomic-file.js';
 import { SnapshotCorruptError } from './snapshot-format.js';
+import { errnoCode, loadSnapshotFile, moveAsideCorrupt } from './snapshot-loader.js';
+import { writeSnapshotInBackground, writeSnapshotSync, type BackgroundSnapshotResult, type SnapshotWriteResult } from './snapshot-writer.js';
 import type { Store } from './store.js';
 
 export { SnapshotCorruptError, SnapshotVersionError } from './snapshot-format.js';
@@ -51,9 +51,10 @@ type SaveKind = 'save' | 'bgsave';
 const RETRY_DELAY_MS = 5_000;
 
 /**
- * Snapshots of the whole store: loaded once at start, written by SAVE (synchronously), BGSAVE and
- * the save rules (captured synchronously, written off the event loop). Times come from the store's
- * clock so tests drive the save policy with a ManualClock.
+ * Snapshots of the whole store: loaded once at start, written by SAVE (synchronously, as Redis's
+ * SAVE), BGSAVE and the save rules (a point-in-time capture that runs in slices beside the
+ * clients: snapshot-capture.ts). Times come from the store's clock so tests drive the save policy
+ * with a ManualClock.
  */
 export class SnapshotPersistence {
   readonly file: string;
@@ -65,8 +66,6 @@ export class SnapshotPersistence {
   private lastBgsaveDurationMs = -1;
   private savesCompleted = 0;
   private lastLoad = { keysLoaded: 0, expiredDropped: 0 };
-  /** The previous snapshot's size, so the next capture allocates its buffer once. */
-  private sizeHintBytes = 0;
   private inFlight: Promise<void> | undefined;
   private bgsaveStartedMs = 0;
   private closed = false;
@@ -99,7 +98,7 @@ export class SnapshotPersistence {
     mkdirSync(this.options.dataDir, { recursive: true });
     const startedMs = performance.now();
     try {
-      const counts = this.readInto();
+      const counts = loadSnapshotFile(this.store, this.file);
       this.store.dirty = 0;
       if (counts === undefined) {
         this.options.log('info', 'no snapshot found; starting empty', { file: this.file });
@@ -124,32 +123,31 @@ export class SnapshotPersistence {
     const startedMs = this.beginAttempt();
     const dirtyAtCapture = this.store.dirty;
     try {
-      const snapshot = this.capture();
-      writeFileAtomicSync(this.file, snapshot.data, this.io);
-      this.succeeded('save', dirtyAtCapture, startedMs, snapshot);
+      mkdirSync(this.options.dataDir, { recursive: true });
+      const written = writeSnapshotSync(this.store, this.file, { nowMs: this.store.clock.nowMs(), io: this.io });
+      this.succeeded('save', dirtyAtCapture, startedMs, written);
     } catch (error) {
       throw this.failed('save', error, startedMs);
     }
   }
 
   /**
-   * BGSAVE: captures the store now (a point-in-time image; this is the only part that blocks)
-   * and writes it out asynchronously. Issue 5 replaces the capture with an incremental one.
+   * BGSAVE: takes a point-in-time image of the store as of now and writes it out while clients
+   * keep being served (the capture walks the keyspaces in slices; see snapshot-writer.ts).
    */
   saveInBackground(): 'started' | 'already-running' {
     if (this.inFlight !== undefined) return 'already-running';
     const startedMs = this.beginAttempt();
     const dirtyAtCapture = this.store.dirty;
-    let snapshot: EncodedSnapshot;
     try {
-      snapshot = this.capture();
+      mkdirSync(this.options.dataDir, { recursive: true });
     } catch (error) {
       throw this.failed('bgsave', error, startedMs);
     }
-    const captureMs = Math.round(performance.now() - startedMs);
-    this.options.log('info', 'background save started', { file: this.file, keys: snapshot.records, captureMs });
+    const { done } = writeSnapshotInBackground(this.store, this.file, { nowMs: this.store.clock.nowMs(), io: this.io });
+    this.options.log('info', 'background save started', { file: this.file });
     this.bgsaveStartedMs = startedMs;
-    this.inFlight = this.writeInBackground(snapshot, dirtyAtCapture, startedMs).finally(() => {
+    this.inFlight = this.finishInBackground(done, dirtyAtCapture, startedMs).finally(() => {
       this.inFlight = undefined;
     });
     return 'started';
@@ -215,47 +213,8 @@ export class SnapshotPersistence {
     await this.inFlight;
   }
 
-  private readInto(): { keysLoaded: number; expiredDropped: number } | undefined {
-    let fd: number;
-    try {
-      fd = openSync(this.file, 'r');
-    } catch (error) {
-      if (errnoCode(error) === 'ENOENT') return undefined;
-      throw error;
-    }
-    try {
-      const counts = { keysLoaded: 0, expiredDropped: 0 };
-      const { sizeBytes } = decodeSnapshot(fileSource(fd), this.file, this.loadingSink(counts));
-      this.sizeHintBytes = sizeBytes;
-      return counts;
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  private loadingSink(counts: { keysLoaded: number; expiredDropped: number }): RecordSink {
-    const nowMs = this.store.clock.nowMs();
-    const databases = this.store.databaseCount;
-    return (db, key, value, expiresAtMs, meta) => {
-      if (db >= databases) {
-        throw new Error(`snapshot ${this.file} holds keys for database ${db} but only ${databases} databases are configured`);
-      }
-      if (expiresAtMs !== 0 && expiresAtMs <= nowMs) {
-        counts.expiredDropped++;
-        return;
-      }
-      this.store.db(db).set(key, value, expiresAtMs, meta);
-      counts.keysLoaded++;
-    };
-  }
-
   private moveAside(error: SnapshotCorruptError): LoadResult {
-    const stamp = new Date(this.store.clock.nowMs()).toISOString().replace(/[:.]/g, '-');
-    let movedTo = `${this.file}.corrupt-${stamp}`;
-    // Never rename over an earlier casualty: each bad file is kept.
-    for (let n = 1; existsSync(movedTo); n++) movedTo = `${this.file}.corrupt-${stamp}-${n}`;
-    renameSync(this.file, movedTo);
-    fsyncDirectorySync(this.options.dataDir);
+    const movedTo = moveAsideCorrupt(error, this.store.clock.nowMs());
     this.options.log('warn', `${error.message}; moved it to ${movedTo} and started with an empty store`, {
       file: this.file,
       movedTo,
@@ -270,23 +229,20 @@ export class SnapshotPersistence {
     return performance.now();
   }
 
-  private capture(): EncodedSnapshot {
-    const snapshot = encodeSnapshot(this.store, this.store.clock.nowMs(), this.sizeHintBytes);
-    this.sizeHintBytes = snapshot.data.length;
-    mkdirSync(this.options.dataDir, { recursive: true });
-    return snapshot;
-  }
-
-  private async writeInBackground(snapshot: EncodedSnapshot, dirtyAtCapture: number, startedMs: number): Promise<void> {
+  private async finishInBackground(done: Promise<BackgroundSnapshotResult>, dirtyAtCapture: number, startedMs: number): Promise<void> {
     try {
-      await writeFileAtomic(this.file, snapshot.data, this.io);
-      this.succeeded('bgsave', dirtyAtCapture, startedMs, snapshot);
+      const written = await done;
+      if (written.unannouncedWrites > 0) {
+        const message = `${written.unannouncedWrites} keys were changed in place without lookupForWrite during the save`;
+        this.options.log('warn', `${message}; the snapshot has their newer values`, { file: this.file });
+      }
+      this.succeeded('bgsave', dirtyAtCapture, startedMs, written);
     } catch (error) {
       this.failed('bgsave', error, startedMs);
     }
   }
 
-  private succeeded(kind: SaveKind, dirtyAtCapture: number, startedMs: number, snapshot: EncodedSnapshot): void {
+  private succeeded(kind: SaveKind, dirtyAtCapture: number, startedMs: number, written: SnapshotWriteResult): void {
     // Writes made while a background save was running are not in this snapshot: keep counting them.
     this.store.dirty = Math.max(0, this.store.dirty - dirtyAtCapture);
     this.lastSaveMs = this.store.clock.nowMs();
@@ -296,8 +252,8 @@ export class SnapshotPersistence {
     this.savesCompleted++;
     this.options.log('info', kind === 'save' ? 'snapshot saved' : 'background save done', {
       file: this.file,
-      keys: snapshot.records,
-      bytes: snapshot.data.length,
+      keys: written.records,
+      bytes: written.bytes,
       durationMs: Math.round(this.lastSaveDurationMs),
     });
   }
@@ -321,8 +277,4 @@ export class SnapshotPersistence {
 /** The first rule whose time and change count are both reached, if any. */
 export function dueSaveRule(rules: readonly SaveRule[], changes: number, elapsedMs: number): SaveRule | undefined {
   return rules.find((rule) => changes >= rule.minChanges && elapsedMs >= rule.afterSeconds * 1000);
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
