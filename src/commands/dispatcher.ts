@@ -54,6 +54,8 @@ export class Dispatcher {
   rejectedCalls = 0;
   /** Commands in progress: 1 for a client's command, more while EXEC runs its queue. */
   private depth = 0;
+  /** The clock read of the top-level command in progress; commands EXEC runs share it. */
+  private unitNowMs = 0;
 
   constructor(
     readonly table: Table,
@@ -75,6 +77,28 @@ export class Dispatcher {
    */
   dispatchBlocking(argv: string[], session: ClientSession): Reply | BlockedReply {
     return this.run(argv, session, true);
+  }
+
+  /**
+   * Runs one command from the append-only log at the instant it first ran: the clock is pinned to
+   * `nowMs`, so lazy expiry and "an expire time in the past deletes" decide as they did then.
+   * Nothing a live client meets applies (gates, MULTI queueing, blocking, the key-size refusal:
+   * the log holds only what was accepted), and nothing observes it (the log must not record its
+   * own replay, and command stats count clients' commands). `session` picks the database; an
+   * internal, authenticated one lets the REST door's `larder.*` commands replay too.
+   */
+  replay(argv: string[], session: ClientSession, nowMs: number): Reply {
+    const resolved = this.resolve(argv, session);
+    if (resolved instanceof CommandError) return resolved;
+    const ctx = this.context(session, nowMs, false);
+    try {
+      const reply = resolved.handler(argv, ctx);
+      if (reply instanceof BlockedReply) throw new Error(`'${argv[0]}' blocked during replay`);
+      return reply;
+    } catch (error) {
+      if (error instanceof CommandError) return error;
+      throw error;
+    }
   }
 
   /**
@@ -111,16 +135,11 @@ export class Dispatcher {
     }
     const oversized = this.oversizedKey(resolved, argv);
     if (oversized !== undefined) return oversized;
-    const ctx: CommandContext = {
-      store: this.store,
-      db: this.store.db(session.db),
-      nowMs: this.store.clock.nowMs(),
-      session,
-      server: this.server,
-      table: this.table,
-      // Commands run by EXEC (depth > 0) never block, as in Redis.
-      mayBlock: mayBlock && this.depth === 0,
-    };
+    // One instant for a whole EXEC, as Redis's execution unit: a key cannot expire halfway through a
+    // transaction, and the append log records the unit with one time that replays every command in it.
+    if (this.depth === 0) this.unitNowMs = this.store.clock.nowMs();
+    // Commands run by EXEC (depth > 0) never block, as in Redis.
+    const ctx = this.context(session, this.unitNowMs, mayBlock && this.depth === 0);
     this.totalCommands++;
     const stats = this.statsFor(resolved.name);
     stats.calls++;
@@ -139,6 +158,10 @@ export class Dispatcher {
     } finally {
       if (--this.depth === 0) for (const hook of this.commandEndHooks) hook();
     }
+  }
+
+  private context(session: ClientSession, nowMs: number, mayBlock: boolean): CommandContext {
+    return { store: this.store, db: this.store.db(session.db), nowMs, session, server: this.server, table: this.table, mayBlock };
   }
 
   private gateRefusal(spec: CommandSpec, argv: readonly string[], session: ClientSession): CommandError | undefined {

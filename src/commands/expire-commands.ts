@@ -4,6 +4,7 @@ import { family } from './define.js';
 import { remainingTtl } from './expiry.js';
 import type { Reply } from './reply.js';
 import { ONE_KEY, type CommandContext } from './types.js';
+import { expireForms } from './replay-forms.js';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -81,21 +82,25 @@ export const expireCommands = family('generic', {
     summary: 'Sets the expiration time of a key in seconds.',
     arity: -3, flags: ['write', 'fast'], keys: ONE_KEY, syntax: `key seconds ${CONDITIONS}`,
     handler: (argv, ctx) => expireCommand(argv, ctx, true, true),
+    propagate: expireForms,
   },
   pexpire: {
     summary: 'Sets the expiration time of a key in milliseconds.',
     arity: -3, flags: ['write', 'fast'], keys: ONE_KEY, since: '2.6.0', syntax: `key milliseconds ${CONDITIONS}`,
     handler: (argv, ctx) => expireCommand(argv, ctx, false, true),
+    propagate: expireForms,
   },
   expireat: {
     summary: 'Sets the expiration time of a key to a Unix timestamp.',
     arity: -3, flags: ['write', 'fast'], keys: ONE_KEY, since: '1.2.0', syntax: `key unix-time-seconds ${CONDITIONS}`,
     handler: (argv, ctx) => expireCommand(argv, ctx, true, false),
+    propagate: expireForms,
   },
   pexpireat: {
     summary: 'Sets the expiration time of a key to a Unix milliseconds timestamp.',
     arity: -3, flags: ['write', 'fast'], keys: ONE_KEY, since: '2.6.0', syntax: `key unix-time-milliseconds ${CONDITIONS}`,
     handler: (argv, ctx) => expireCommand(argv, ctx, false, false),
+    propagate: expireForms,
   },
   expiretime: {
     summary: 'Returns the expiration time of a key as a Unix timestamp.',

@@ -12,6 +12,7 @@ import { formatHumanFloat, int64Arg, integerArg, integerReply, isInt64, isOption
 import { family } from './define.js';
 import { MapReply, OK, type Reply } from './reply.js';
 import { ONE_KEY, type CommandContext } from './types.js';
+import { hincrbyfloatForms } from './replay-forms.js';
 
 const read = (ctx: CommandContext, key: string) => readAggregate(ctx, key, HashValue);
 
@@ -190,6 +191,7 @@ export const hashCommands = family('hash', {
     summary: 'Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn\'t exist.',
     arity: 4, flags: W, keys: ONE_KEY, since: '2.6.0', syntax: 'key field increment',
     handler: incrementByFloat,
+    propagate: hincrbyfloatForms,
   },
   hrandfield: {
     summary: 'Returns one or more random fields from a hash.',

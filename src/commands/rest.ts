@@ -18,6 +18,7 @@ import { buildAggregate, isAggregateType, restAggregate } from './rest-aggregate
 import { entryEtag } from './rest-etag.js';
 import type { PutOutcome } from './rest-replies.js';
 import { ONE_KEY, type CommandContext } from './types.js';
+import { restDelForms, restPutForms, restReplaceForms } from './replay-forms.js';
 
 /** Remaining time to live in ms, -1 when the key does not expire. */
 function remainingMs(entry: Entry, nowMs: number): number {
@@ -149,16 +150,19 @@ export const restCommands = family('larder', {
     arity: -4, flags: ['write', 'denyoom', 'internal'], keys: ONE_KEY, since: '0.1.0',
     syntax: 'key value meta [NX | XX] [PX milliseconds | PXAT unix-time-milliseconds | KEEPTTL] [IFMATCH etag ...] [IFNONEMATCH etag ...]',
     handler: putCommand,
+    propagate: restPutForms,
   },
   'larder.replace': {
     summary: 'REST write of a hash, list, set or sorted set: the whole value replaced at once, with larder.put\'s options.',
     arity: -5, flags: ['write', 'denyoom', 'internal'], keys: ONE_KEY, since: '0.1.0',
     syntax: 'key hash|list|set|zset [NX | XX] [PX milliseconds | PXAT unix-time-milliseconds | KEEPTTL] [IFMATCH etag ...] [IFNONEMATCH etag ...] ITEMS item [item ...]',
     handler: replaceCommand,
+    propagate: restReplaceForms,
   },
   'larder.del': {
     summary: 'REST delete, optionally only when the current ETag matches.',
     arity: -2, flags: ['write', 'fast', 'internal'], keys: ONE_KEY, since: '0.1.0', syntax: 'key [IFMATCH etag ...]',
     handler: delCommand,
+    propagate: restDelForms,
   },
 });

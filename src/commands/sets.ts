@@ -14,6 +14,7 @@ import { integerArg, isOption } from './args.js';
 import { family } from './define.js';
 import { type Reply, SetReply } from './reply.js';
 import { ALL_KEYS, ONE_KEY, type CommandContext } from './types.js';
+import { spopForms } from './replay-forms.js';
 
 const read = (ctx: CommandContext, key: string) => readAggregate(ctx, key, SetValue);
 
@@ -182,6 +183,7 @@ export const setCommands = family('set', {
     summary: 'Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.',
     arity: -2, flags: ['write', 'random', 'fast'], keys: ONE_KEY, syntax: 'key [count]',
     handler: pop,
+    propagate: spopForms,
   },
   srandmember: {
     summary: 'Get one or multiple random members from a set',

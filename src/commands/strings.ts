@@ -7,6 +7,7 @@ import { OK, type Reply } from './reply.js';
 import { setValue } from './set-command.js';
 import { ALL_KEYS, ONE_KEY, type CommandContext } from './types.js';
 import { floatIncrement } from './string-float.js';
+import { getexForms, incrbyfloatForms, setForms } from './replay-forms.js';
 
 const PAIRS = { first: 1, last: -1, step: 2 };
 
@@ -69,6 +70,7 @@ export const stringCommands = family('string', {
     arity: -3, flags: ['write', 'denyoom'], keys: ONE_KEY,
     syntax: 'key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]',
     handler: (argv, ctx) => setValue(argv, ctx),
+    propagate: setForms(2),
   },
   setnx: {
     summary: 'Set the string value of a key only when the key doesn\'t exist.',
@@ -84,11 +86,13 @@ export const stringCommands = family('string', {
     summary: 'Sets the string value and expiration time of a key. Creates the key if it doesn\'t exist.',
     arity: 4, flags: ['write', 'denyoom'], keys: ONE_KEY, since: '2.0.0', syntax: 'key seconds value',
     handler: (argv, ctx) => setValue([argv[0]!, argv[1]!, argv[3]!, 'EX', argv[2]!], ctx, 'setex'),
+    propagate: setForms(3),
   },
   psetex: {
     summary: 'Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn\'t exist.',
     arity: 4, flags: ['write', 'denyoom'], keys: ONE_KEY, since: '2.6.0', syntax: 'key milliseconds value',
     handler: (argv, ctx) => setValue([argv[0]!, argv[1]!, argv[3]!, 'PX', argv[2]!], ctx, 'psetex'),
+    propagate: setForms(3),
   },
   getset: {
     summary: 'Returns the previous string value of a key after setting it to a new value.',
@@ -120,6 +124,7 @@ export const stringCommands = family('string', {
       else ctx.db.setExpiry(key, entry, expiry);
       return value ?? null;
     },
+    propagate: getexForms,
   },
   mget: {
     summary: 'Atomically returns the string values of one or more keys.',
@@ -214,5 +219,6 @@ export const stringCommands = family('string', {
     summary: 'Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn\'t exist.',
     arity: 3, flags: ['write', 'denyoom', 'fast'], keys: ONE_KEY, since: '2.6.0', syntax: 'key increment',
     handler: (argv, ctx) => floatIncrement(ctx, argv[1]!, argv[2]!),
+    propagate: incrbyfloatForms,
   },
 });
