@@ -36,7 +36,7 @@ describe('propagation to the append log', () => {
     e.run('INCR', 'text');
     e.run('APPEND', 'text', 'x');
     expect(errorText(e.run('INCR', 'text'))).toContain('not an integer');
-    expect(units.map((unit) => unit[0]![1])).toEqual(['SET', 'PEXPIRE', 'INCR', 'APPEND']);
+    expect(units.map((unit) => unit[0]![1])).toEqual(['SET', 'PEXPIREAT', 'INCR', 'APPEND']);
   });
 
   it('groups the writes of one EXEC into one unit, in order, and leaves MULTI/EXEC out', () => {
