@@ -63,3 +63,53 @@ export function writeAofDir(dir: string, options: { base?: Store; baseNowMs?: nu
   writeFileSync(join(dir, MANIFEST_FILE_NAME), formatManifest({ base, incrs }));
   return [...(base ? [join(dir, base.file)] : []), ...incrs.map((ref) => join(dir, ref.file))];
 }
+
+/** A small seeded PRNG (mulberry32), so a failing random case can be rerun. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A mixed write workload over a few keys of every type, with relative TTLs that pass while it
+ * runs, wrong-type errors, random pops, transactions and database switches.
+ */
+export function runWorkload(engine: Engine & { run(...argv: Array<string | number>): Reply; clock: { advance(ms: number): void } }, steps: number, random: () => number): void {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const key = () => `k${Math.floor(random() * 12)}`;
+  const int = (max: number) => Math.floor(random() * max);
+  const commands: Array<() => Array<string | number>> = [
+    () => ['SET', key(), `v${int(1000)}`, ...pick([[], ['EX', 1 + int(5)], ['PX', 1 + int(3000)], ['KEEPTTL'], ['NX'], ['XX', 'GET']])],
+    () => ['INCRBY', key(), int(100)],
+    () => ['INCRBYFLOAT', key(), (random() * 10).toFixed(3)],
+    () => ['APPEND', key(), 'abc'],
+    () => ['HSET', key(), `f${int(4)}`, int(50)],
+    () => ['HINCRBYFLOAT', key(), `f${int(4)}`, '1.5'],
+    () => ['RPUSH', key(), `i${int(100)}`, `j${int(100)}`],
+    () => ['LPOP', key()],
+    () => ['SADD', key(), `m${int(20)}`, `n${int(20)}`, `o${int(20)}`],
+    () => ['SPOP', key(), ...pick([[], [2]])],
+    () => ['ZADD', key(), random() * 100, `z${int(10)}`],
+    () => ['ZINCRBY', key(), 0.25, `z${int(10)}`],
+    () => [pick(['EXPIRE', 'PEXPIRE']), key(), pick([-1, 2, 500, 3000])],
+    () => ['GETEX', key(), ...pick([['PERSIST'], ['PX', 1 + int(2000)]])],
+    () => ['DEL', key()],
+    () => ['SELECT', int(3)],
+  ];
+  for (let step = 0; step < steps; step++) {
+    engine.clock.advance(int(700));
+    if (random() < 0.1) {
+      engine.run('MULTI');
+      for (let i = 0; i < 3; i++) engine.run(...pick(commands)());
+      engine.run('EXEC');
+    } else {
+      engine.run(...pick(commands)());
+    }
+  }
+}
