@@ -16,6 +16,7 @@ export function renderConfigTable(): string {
 export function renderHelp(): string {
   const lines = [
     'Usage: larder [--config <file.json>] [--<key> <value> ...]',
+    '       larder check <snapshot | log file | manifest | log directory> [--fix]',
     '',
     'A Redis-compatible in-memory cache: REST, Upstash-compatible /commands and RESP over one engine.',
     '',

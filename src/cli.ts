@@ -5,6 +5,7 @@ import { renderHelp } from '../config/docs.js';
 import { ConfigError, loadConfig, parseCommandLine } from '../config/load.js';
 import { protectedModeRefusal } from '../config/protected-mode.js';
 import { createLogger, flushLogs } from './logger.js';
+import { checkCommand } from './persistence/check.js';
 import { closeOnSignals, StartupError, startServer, type ProcessHooks, type RunningServer } from './server.js';
 
 /** Exit code for a configuration the user must fix (sysexits' EX_CONFIG). */
@@ -60,8 +61,12 @@ async function serve(args: readonly string[], io: CliIo): Promise<RunningServer 
   }
 }
 
-/** `larder [options]`: help, version, or a running server (returned so tests can stop it). */
+/**
+ * `larder [options]`: help, version, or a running server (returned so tests can stop it);
+ * `larder check …` verifies persistence files and exits (src/persistence/check.ts).
+ */
 export async function main(args: readonly string[], io: CliIo = process): Promise<RunningServer | undefined> {
+  if (args[0] === 'check') return void io.exit(checkCommand(args.slice(1), io));
   try {
     return await serve(args, io);
   } catch (error) {
