@@ -2,6 +2,7 @@ import type convict from 'convict';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type OnCorrupt = 'refuse' | 'move-aside';
+export type AppendFsync = 'always' | 'everysec' | 'no';
 
 /** The whole configuration, as the composition root receives it (validated, typed). */
 export interface LarderConfig {
@@ -17,6 +18,15 @@ export interface LarderConfig {
   };
   data: { dir: string };
   snapshot: { fileName: string; saveRules: string; onCorrupt: OnCorrupt };
+  persistence: {
+    aof: boolean;
+    appendfsync: AppendFsync;
+    aofDirName: string;
+    aofRewritePercentage: number;
+    aofRewriteMinBytes: number;
+    aofLoadTruncated: 'load' | 'refuse';
+    stopWritesOnSnapshotError: boolean;
+  };
   expiry: { sweepIntervalMs: number; samplesPerRound: number; budgetMs: number };
   limits: { maxKeyBytes: number; maxValueBytes: number; maxPipelineCommands: number };
   auth: { tokens: string[] };
@@ -56,6 +66,15 @@ export const configSchema: convict.Schema<LarderConfig> = {
     fileName: { doc: 'Snapshot file name inside data.dir.', format: String, default: 'larder.snapshot' },
     saveRules: { doc: 'Redis `save` rules: pairs of "<seconds> <changes>"; "" disables periodic snapshots (SAVE and shutdown still write one).', format: 'save-rules', default: '3600 1 300 100 60 10000' },
     onCorrupt: { doc: 'A corrupt snapshot at start: `refuse` stops with the file and offset; `move-aside` renames it and starts empty.', format: ['refuse', 'move-aside'], default: 'refuse' as OnCorrupt },
+  },
+  persistence: {
+    aof: { doc: 'Append-only log of every write (Redis appendonly); at start the log, not the snapshot, is loaded.', format: 'flag', default: false },
+    appendfsync: { doc: 'When the log is fsynced: `always` (a reply waits for the fsync that covers its write), `everysec` (about once a second, in the background), `no` (the kernel decides).', format: ['always', 'everysec', 'no'], default: 'everysec' as AppendFsync },
+    aofDirName: { doc: 'Directory of the log (manifest, base and incremental files) inside data.dir (Redis appenddirname).', format: String, default: 'appendonlydir' },
+    aofRewritePercentage: { doc: 'Rewrite the log when it grew this many percent over its size after the last rewrite; 0 disables (Redis auto-aof-rewrite-percentage).', format: 'non-negative-int', default: 100 },
+    aofRewriteMinBytes: { doc: 'No automatic rewrite below this log size (Redis auto-aof-rewrite-min-size).', format: 'positive-int', default: 64 * MiB },
+    aofLoadTruncated: { doc: 'A log whose last record is cut short at start: `load` the complete records with a warning and cut the tail off, or `refuse` to start (Redis aof-load-truncated).', format: ['load', 'refuse'], default: 'load' as 'load' | 'refuse' },
+    stopWritesOnSnapshotError: { doc: 'Refuse writes (MISCONF) while the last snapshot save failed and save rules are set (Redis stop-writes-on-bgsave-error).', format: 'flag', default: true },
   },
   expiry: {
     sweepIntervalMs: { doc: 'Period of the active expiry sweep (Redis hz 10 = 100 ms).', format: 'positive-int', default: 100 },

@@ -26,12 +26,13 @@ import type { RouteDeps } from './context.js';
 import { HttpProblem } from './problem.js';
 import { httpRefusal } from './http-refusals.js';
 import { commandArgv, envelopeJson, errorJson, type StringEncoding } from './upstash-json.js';
+import { sendWhenDurable } from './durable-reply.js';
 
 const ROUTE_CONFIG = { errorFormat: 'upstash' } as const;
 
 export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const { dispatcher } = deps.engine;
+  const { dispatcher, durability } = deps.engine;
   const session = (): ClientSession => deps.engine.newSession('http', true);
 
   /** One command: refused by the HTTP door, or dispatched. */
@@ -50,8 +51,10 @@ export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: CommandResultSchema, ...upstashErrorResponses(400, 401, 413) },
     },
     handler: (request, reply) => {
+      const mark = durability.sealedRecords;
       const result = runOne(commandArgv(request.body), session());
-      sendJson(reply, result instanceof CommandError ? 400 : 200, envelopeJson(result, encodingOf(request)));
+      const body = envelopeJson(result, encodingOf(request));
+      sendWhenDurable(durability, mark, () => sendJson(reply, result instanceof CommandError ? commandErrorStatus(result) : 200, body));
     },
   });
 
@@ -71,11 +74,12 @@ export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const commands = checkLength(request.body, deps.limits.maxPipelineCommands);
       const client = session();
       const encoding = encodingOf(request);
+      const mark = durability.sealedRecords;
       let body = '[';
       for (let i = 0; i < commands.length; i++) {
         body += (i === 0 ? '' : ',') + envelopeJson(runOne(commandArgv(commands[i]!), client), encoding);
       }
-      sendJson(reply, 200, `${body}]`);
+      sendWhenDurable(durability, mark, () => sendJson(reply, 200, `${body}]`));
     },
   });
 
@@ -93,6 +97,7 @@ export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
     handler: (request, reply) => {
       const argvs = checkLength(request.body, deps.limits.maxPipelineCommands).map(commandArgv);
+      const mark = durability.sealedRecords;
       const outcome = runTransaction(dispatcher, argvs, session(), httpRefusal);
       if (!outcome.executed) {
         const detail = `${Errors.execAbort().message} Command ${outcome.position + 1}: ${outcome.cause.message}`;
@@ -100,9 +105,15 @@ export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
         return;
       }
       const encoding = encodingOf(request);
-      sendJson(reply, 200, `[${outcome.replies.map((result) => envelopeJson(result, encoding)).join(',')}]`);
+      const body = `[${outcome.replies.map((result) => envelopeJson(result, encoding)).join(',')}]`;
+      sendWhenDurable(durability, mark, () => sendJson(reply, 200, body));
     },
   });
+}
+
+/** A failed command is the client's mistake (400), except a refusal of service: writes refused after a disk error (503). */
+function commandErrorStatus(error: CommandError): number {
+  return error.prefix === 'MISCONF' ? 503 : 400;
 }
 
 function encodingOf(request: FastifyRequest): StringEncoding {

@@ -1,5 +1,6 @@
 import type { Reply } from '../src/commands/reply.js';
 import type { Limits } from '../src/commands/types.js';
+import type { DurabilityPort } from '../src/persistence/durability.js';
 import type { RouteDeps } from './context.js';
 
 /**
@@ -9,6 +10,8 @@ import type { RouteDeps } from './context.js';
 export interface KeyDoor {
   dispatch(argv: string[]): Reply;
   readonly limits: Limits;
+  /** Writes answer once durable under `appendfsync always` (routes/durable-reply.ts). */
+  readonly durability: DurabilityPort;
 }
 
 export function keyDoor(deps: RouteDeps): KeyDoor {
@@ -18,6 +21,7 @@ export function keyDoor(deps: RouteDeps): KeyDoor {
   return {
     dispatch: (argv) => dispatcher.dispatch(argv, session),
     limits: deps.engine.server.limits,
+    durability: deps.engine.durability,
   };
 }
 

@@ -6,6 +6,7 @@ import { keyLocation, type KeyDoor, type KeyRequestParts } from './keys-door.js'
 import { JSON_UTF8, notFound } from './keys-read.js';
 import { putResultBody } from './keys-render.js';
 import { ifMatchTags, putArguments, writeRequest, type WriteRequest } from './keys-write-options.js';
+import { sendWhenDurable } from './durable-reply.js';
 import { HttpProblem } from './problem.js';
 
 type PutRequest = FastifyRequest<{ Params: KeyRequestParts['params']; Querystring: PutQuery }>;
@@ -49,12 +50,13 @@ export function putKeyHandler(door: KeyDoor) {
     const key = keyFromPath(request.params.key, request.query.keyEncoding, door.limits.maxKeyBytes);
     const write = writeRequest(request.body, request.headers['content-type'], request.query);
     checkSizes(write, door.limits.maxValueBytes);
+    const mark = door.durability.sealedRecords;
     const result = decodePut(door.dispatch(writeArgv(key, write, putArguments(write.options, request.headers))));
     if (result.etag !== null) reply.header('etag', result.etag);
     const refused = REFUSALS[result.outcome];
     if (refused !== undefined) throw preconditionFailed(refused);
     if (result.outcome === 'created') reply.code(201).header('location', keyLocation(request));
-    return void reply.type(JSON_UTF8).send(putResultBody(request.params.key, result));
+    sendWhenDurable(door.durability, mark, () => void reply.type(JSON_UTF8).send(putResultBody(request.params.key, result)));
   };
 }
 
@@ -66,10 +68,11 @@ export function deleteKeyHandler(door: KeyDoor) {
     const ifMatch = ifMatchHeader === undefined ? '*' : ifMatchTags(ifMatchHeader);
     const argv = ['larder.del', key];
     if (Array.isArray(ifMatch)) for (const tag of ifMatch) argv.push('IFMATCH', tag);
+    const mark = door.durability.sealedRecords;
     const outcome = decodeDelete(door.dispatch(argv));
     if (outcome === 'mismatch') throw preconditionFailed(REFUSALS.mismatch!);
     // RFC 9110: a failed If-Match on a missing resource is a failed precondition, not a 404.
     if (outcome === 'missing') throw ifMatchHeader === undefined ? notFound() : preconditionFailed(REFUSALS.missing!);
-    return void reply.code(204).send();
+    sendWhenDurable(door.durability, mark, () => void reply.code(204).send());
   };
 }

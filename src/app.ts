@@ -37,6 +37,9 @@ export const OPENAPI_INFO = {
   version: '0.1.0',
 };
 
+/** `Retry-After` on a 503 for refused writes: the append-only log retries a failed disk every ~200 ms. */
+const WRITES_REFUSED_RETRY_AFTER_SECONDS = 1;
+
 /** Levels at which Fastify logs no request lines (they are `info`). */
 const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
 
@@ -166,6 +169,11 @@ function sendError(request: FastifyRequest, reply: FastifyReply, status: number,
 /** One place turns every failure into problem+json (or `{"error"}` on the Upstash routes). */
 function errorHandler(this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof HttpProblem) return sendError(request, reply, error.status, error.code, error.message);
+  if (error instanceof CommandError && error.prefix === 'MISCONF') {
+    // Writes refused after a disk error: the log retries on its own, so a retry soon may succeed.
+    reply.header('retry-after', String(WRITES_REFUSED_RETRY_AFTER_SECONDS));
+    return sendError(request, reply, 503, 'writes_refused', error.message);
+  }
   if (error instanceof CommandError) return sendError(request, reply, statusForCommandError(error), error.prefix, error.message);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const detail = error.validation.map((issue) => `${issue.instancePath || '(body)'} ${issue.message ?? ''}`.trim()).join('; ');

@@ -8,6 +8,7 @@ import { PubSubHub } from './commands/pubsub-hub.js';
 import { mergeSections, runtimeInfoSections } from './commands/runtime-info.js';
 import { TransactionService } from './commands/transactions-watch.js';
 import type { ClientSession, CommandSpec, ConfigRegistry, Limits, Persistence, ServerServices } from './commands/types.js';
+import { DurabilityPort } from './persistence/durability.js';
 import type { Clock } from './store/clock.js';
 import { Store } from './store/store.js';
 
@@ -37,6 +38,8 @@ export interface Engine {
   notifications: KeyspaceNotifier;
   /** A connection closed: drops its transaction, watches and any blocking wait. */
   endSession(session: ClientSession): void;
+  /** Doors hold replies here until the append-only log made their writes durable (`appendfsync always`). */
+  durability: DurabilityPort;
 }
 
 let nextSessionId = 1;
@@ -79,6 +82,7 @@ export function createEngine(options: EngineOptions): Engine {
     dispatcher,
     server,
     notifications,
+    durability: new DurabilityPort(),
     newSession: (door, authenticated) => ({
       id: nextSessionId++, door, db: 0, protocol: 2, name: '', authenticated, transaction: undefined,
     }),

@@ -64,6 +64,13 @@ export const Errors = {
   keyTooLarge: (limitBytes: number) =>
     new CommandError(`ERR key exceeds the configured limit of ${limitBytes} bytes`),
   persistence: (detail: string) => new CommandError(`ERR ${detail}`),
+  // Writes refused after a disk error (Redis's writeCommandsGetDiskErrorMessage, server.c).
+  aofWriteError: (strerror: string) => new CommandError(`MISCONF Errors writing to the AOF file: ${strerror}`),
+  snapshotWriteError: fixed(
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+  ),
+  aofRewriteInProgress: fixed('ERR Background append only file rewriting already in progress'),
+  aofDisabled: fixed('ERR Append only file is disabled: set appendonly yes (CONFIG SET appendonly yes or persistence.aof)'),
   execAbort: fixed('EXECABORT Transaction discarded because of previous errors.'),
   notAllowedInMulti: fixed('ERR Command not allowed inside a transaction'),
   // Transactions and blocking commands (RESP door).

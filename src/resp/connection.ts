@@ -59,6 +59,10 @@ export class RespConnection implements ConnectedClient {
   private pushed = '';
   /** Parked by a blocking command: input waits in the parser until it is answered. */
   private parked = false;
+  /** Output held until the append-only log made the writes it acknowledges durable; later output queues behind it. */
+  private held: Promise<void> | undefined;
+  /** Log records sealed before the current batch (see DurabilityPort). */
+  private batchMark = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -119,6 +123,7 @@ export class RespConnection implements ConnectedClient {
     // During this client's own command (a RESP3 client publishing to itself) the push follows
     // that command's reply instead of overtaking the replies batched before it.
     if (this.processing) this.pushed += text;
+    else if (this.held !== undefined) this.hold(undefined, text);
     else this.write(text);
   }
 
@@ -147,6 +152,10 @@ export class RespConnection implements ConnectedClient {
   closeAfterFlush(): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
     this.closing = true;
+    if (this.held !== undefined) {
+      void this.held.then(() => this.closeAfterFlush());
+      return;
+    }
     // Destroy (close the descriptor) rather than half-close: a client still sending after a
     // protocol error must see its writes fail, as it does with Redis.
     if (this.socket.writableLength === 0) this.socket.destroy();
@@ -178,6 +187,7 @@ export class RespConnection implements ConnectedClient {
   private runCommands(): void {
     const nowMs = Date.now();
     const needsAuth = this.deps.credentials.required;
+    this.batchMark = this.deps.engine.durability.sealedRecords;
     let out = '';
     for (;;) {
       this.parser.authRequired = needsAuth && !this.session.authenticated;
@@ -209,16 +219,16 @@ export class RespConnection implements ConnectedClient {
       }
       if (this.closing || this.socket.destroyed) break;
       if (out.length >= FLUSH_THRESHOLD_BYTES) {
-        if (!this.write(out)) return;
+        if (!this.flush(out, this.batchMark)) return;
         out = '';
       }
     }
-    if (out.length > 0) this.write(out);
+    if (out.length > 0) this.flush(out, this.batchMark);
   }
 
   /** Replies so far go out now; the client then waits until the registry answers it. */
   private park(request: BlockedReply, out: string): void {
-    if (out.length > 0 && !this.write(out)) return;
+    if (out.length > 0 && !this.flush(out, this.batchMark)) return;
     this.parked = true;
     this.deps.engine.server.blocking.block(this.session, request, (reply) => this.unpark(reply));
   }
@@ -226,7 +236,8 @@ export class RespConnection implements ConnectedClient {
   private unpark(reply: Reply): void {
     this.parked = false;
     if (this.socket.destroyed) return;
-    this.write(encodeReply(reply, this.session.protocol));
+    // The write that served it was sealed just now, inside another client's command.
+    this.flush(encodeReply(reply, this.session.protocol), 0);
     // Input that arrived meanwhile runs on a later turn, not inside the command that served us.
     setImmediate(() => {
       if (!this.parked && !this.socket.destroyed) this.onData(undefined);
@@ -246,6 +257,27 @@ export class RespConnection implements ConnectedClient {
       this.deps.log('error', 'command failed unexpectedly', { command: argv[0], err: error });
       return encodeError(Errors.internal().message);
     }
+  }
+
+  /**
+   * Writes a batch now, or holds it while the log makes writes of records sealed after `mark`
+   * durable (`appendfsync always`) or earlier output is still held: replies keep their order.
+   */
+  private flush(text: string, mark: number): boolean {
+    const wait = this.deps.engine.durability.durable(mark);
+    if (wait === undefined && this.held === undefined) return this.write(text);
+    this.hold(wait, text);
+    return true;
+  }
+
+  private hold(wait: Promise<void> | undefined, text: string): void {
+    const previous = this.held;
+    const after = previous === undefined ? wait! : wait === undefined ? previous : previous.then(() => wait);
+    const held: Promise<void> = after.then(() => {
+      if (this.held === held) this.held = undefined;
+      if (!this.socket.destroyed) this.write(text);
+    });
+    this.held = held;
   }
 
   /** Writes a batch; returns false when the client was dropped for exceeding the output limit. */

@@ -1,0 +1,12 @@
+import type { DurabilityPort } from '../src/persistence/durability.js';
+
+/**
+ * Runs `send` once the writes of records sealed after `mark` are durable (`appendfsync always`:
+ * an acknowledgement never leaves before the fsync that covers it), or at once when nothing
+ * waits. The route notes `mark = durability.sealedRecords` before it dispatches.
+ */
+export function sendWhenDurable(durability: DurabilityPort, mark: number, send: () => void): void {
+  const wait = durability.durable(mark);
+  if (wait === undefined) send();
+  else void wait.then(send);
+}

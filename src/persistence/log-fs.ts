@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+
+/**
+ * Every file operation of the append-only log and its rewrite: one small seam, so a test can
+ * stand a simulated disk behind it (test/support/simulated-disk.ts) that loses what was never
+ * fsynced and fails a chosen call with ENOSPC or EIO.
+ *
+ * Appends and truncations are synchronous, as Redis's write(2) of its AOF buffer is: copying a
+ * group of records into the page cache is short, and doing it in place keeps "written" a fact
+ * the moment the call returns. Everything that waits for the device (fdatasync, a directory
+ * fsync) is asynchronous and runs on libuv's thread pool, so the event loop keeps serving.
+ */
+export interface LogFs {
+  /** Creates the directory (and its parents) if missing. */
+  mkdirp(dir: string): void;
+  /** Names in `dir` (not paths); [] when the directory does not exist. */
+  readdir(dir: string): string[];
+  /** The whole file, or undefined when it does not exist. */
+  readFile(path: string): Buffer | undefined;
+  /** Size in bytes of the file at `path`, or undefined when it does not exist. */
+  sizeOf(path: string): number | undefined;
+  /** Opens for appending (O_APPEND), creating the file empty if it is missing. */
+  openAppend(path: string): number;
+  /** Opens for writing from offset 0, truncating or creating it (temp files). */
+  openTruncate(path: string): number;
+  /** Appends up to `length` bytes of `data` from `offset`; returns how many went out (short writes happen). */
+  append(fd: number, data: Buffer, offset: number, length: number): number;
+  /** Cuts the file back to `sizeBytes` (undoes a partial append). */
+  truncate(fd: number, sizeBytes: number): void;
+  /** fdatasync(2): the file's bytes (and its size) are on the device when this resolves. */
+  datasync(fd: number): Promise<void>;
+  close(fd: number): void;
+  /** Atomic within one directory; durable only after `syncDir`. */
+  rename(from: string, to: string): void;
+  unlink(path: string): void;
+  /** fsync(2) of the directory: creations, renames and unlinks in it become durable. */
+  syncDir(dir: string): Promise<void>;
+}
+
+/** Log files hold user data (possibly secrets): owner-only, like the snapshot. */
+const FILE_MODE = 0o600;
+
+function missing(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+}
+
+/** The real file system. */
+export const nodeLogFs: LogFs = {
+  mkdirp: (dir) => void fs.mkdirSync(dir, { recursive: true }),
+  readdir: (dir) => {
+    try {
+      return fs.readdirSync(dir);
+    } catch (error) {
+      if (missing(error)) return [];
+      throw error;
+    }
+  },
+  readFile: (path) => {
+    try {
+      return fs.readFileSync(path);
+    } catch (error) {
+      if (missing(error)) return undefined;
+      throw error;
+    }
+  },
+  sizeOf: (path) => {
+    try {
+      return fs.statSync(path).size;
+    } catch (error) {
+      if (missing(error)) return undefined;
+      throw error;
+    }
+  },
+  openAppend: (path) => fs.openSync(path, 'a', FILE_MODE),
+  openTruncate: (path) => fs.openSync(path, 'w', FILE_MODE),
+  append: (fd, data, offset, length) => fs.writeSync(fd, data, offset, length, null),
+  truncate: (fd, sizeBytes) => fs.ftruncateSync(fd, sizeBytes),
+  datasync: (fd) =>
+    new Promise((resolve, reject) => {
+      fs.fdatasync(fd, (error) => (error === null ? resolve() : reject(error)));
+    }),
+  close: (fd) => fs.closeSync(fd),
+  rename: (from, to) => fs.renameSync(from, to),
+  unlink: (path) => fs.unlinkSync(path),
+  syncDir: async (dir) => {
+    const handle = await fs.promises.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
+/** The errno code of a failed call (`ENOSPC`, `EIO` …), or undefined. */
+export function errnoCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** Short strerror(3) texts for the codes a disk produces: Redis's MISCONF message carries them. */
+const STRERROR: Record<string, string> = {
+  ENOSPC: 'No space left on device',
+  EIO: 'Input/output error',
+  EDQUOT: 'Disk quota exceeded',
+  EROFS: 'Read-only file system',
+  EFBIG: 'File too large',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  ENOENT: 'No such file or directory',
+  EBADF: 'Bad file descriptor',
+};
+
+export function strerror(code: string | undefined): string {
+  if (code === undefined) return 'Unknown error';
+  return STRERROR[code] ?? code;
+}
