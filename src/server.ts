@@ -6,11 +6,19 @@ import type { Readiness } from '../routes/context.js';
 import { buildApp } from './app.js';
 import { parseSaveRules } from '../config/formats.js';
 import { readOnlyParameter } from './commands/config-registry.js';
+import type { Persistence } from './commands/types.js';
 import { createEngine, type Engine } from './engine.js';
 import { flushLogs, type Logger } from './logger.js';
+import { aofInfoSection, defineAofParameters } from './persistence/aof-admin.js';
+import { AofCorruptError } from './persistence/aof-reader.js';
+import { AofRuntime, aofDirectory } from './persistence/aof-runtime.js';
+import { nodeAofReadFs } from './persistence/aof-fs.js';
+import { nodeLogFs } from './persistence/log-fs.js';
+import { writeRefusal } from './persistence/write-gate.js';
 import { createRespServer, type RespServer } from './resp/listener.js';
 import { systemClock, type Clock } from './store/clock.js';
 import { SnapshotCorruptError, SnapshotPersistence, SnapshotVersionError } from './store/snapshot.js';
+import { encodeSnapshot } from './store/snapshot-encoder.js';
 import { Store } from './store/store.js';
 
 /** Redis's ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE: keep sweeping while more than 10% of a sample was expired. */
@@ -43,8 +51,14 @@ function logCallback(log: Logger): (level: 'info' | 'warn' | 'error', message: s
   return (level, message, fields) => log[level](fields ?? {}, message);
 }
 
-/** Store → snapshot persistence → engine: the snapshot layer holds the store it saves. */
-function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): { engine: Engine; snapshot: SnapshotPersistence } {
+interface Built {
+  engine: Engine;
+  snapshot: SnapshotPersistence;
+  aof: AofRuntime;
+}
+
+/** Store → snapshot persistence → engine → append-only log: the persistence layers hold the store they save. */
+function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): Built {
   const { config } = loaded;
   const store = new Store({ clock, databases: config.databases });
   const snapshot = new SnapshotPersistence(store, {
@@ -54,13 +68,21 @@ function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): { engine:
     onCorrupt: config.snapshot.onCorrupt,
     log: logCallback(log),
   });
+  let aof: AofRuntime | undefined;
+  const persistence: Persistence = {
+    saveNow: () => snapshot.saveNow(),
+    saveInBackground: () => snapshot.saveInBackground(),
+    lastSaveUnixSeconds: () => snapshot.lastSaveUnixSeconds(),
+    rewriteLog: () => aof!.rewrite(),
+  };
   const engine = createEngine({
     clock,
     store,
     limits: { maxKeyBytes: config.limits.maxKeyBytes, maxValueBytes: config.limits.maxValueBytes },
-    persistence: snapshot,
-    infoSections: () => ({ persistence: snapshot.infoSection() }),
+    persistence,
+    infoSections: () => ({ persistence: { ...snapshot.infoSection(), ...aofInfoSection(aof!) } }),
   });
+  aof = buildAof(loaded, log, engine, snapshot);
   // CONFIG GET answers with what this process really uses; changing them needs a restart.
   engine.server.config.define(readOnlyParameter('dir', () => config.data.dir));
   engine.server.config.define(readOnlyParameter('dbfilename', () => config.snapshot.fileName));
@@ -71,9 +93,44 @@ function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): { engine:
       snapshot.saveRules = parseSaveRules(value);
     },
   });
-  // True until the append-only log exists; clients such as redis-benchmark read it.
-  engine.server.config.define(readOnlyParameter('appendonly', () => 'no'));
-  return { engine, snapshot };
+  defineAofParameters(engine.server.config, aof);
+  return { engine, snapshot, aof };
+}
+
+function buildAof(loaded: LoadedConfig, log: Logger, engine: Engine, snapshot: SnapshotPersistence): AofRuntime {
+  const { config } = loaded;
+  const settings = config.persistence;
+  return new AofRuntime({
+    engine,
+    dir: aofDirectory(config.data.dir, settings.aofDirName),
+    fs: nodeLogFs,
+    readFs: nodeAofReadFs,
+    policy: settings.appendfsync,
+    rewritePercentage: settings.aofRewritePercentage,
+    rewriteMinBytes: settings.aofRewriteMinBytes,
+    onTruncatedTail: settings.aofLoadTruncated,
+    log: logCallback(log),
+    captureBase: () => encodeSnapshot(engine.store, engine.store.clock.nowMs()).data,
+    // Redis's stop-writes-on-bgsave-error: only while save rules exist and the last save failed.
+    snapshotRefusing: () => settings.stopWritesOnSnapshotError && snapshot.saveRules.length > 0 && !snapshot.status().lastSaveOk,
+  });
+}
+
+/** With the log on it is loaded (or created from the snapshot); otherwise the snapshot is. */
+async function loadData(built: Built, config: LarderConfig): Promise<string> {
+  if (!config.persistence.aof) {
+    loadSnapshot(built.snapshot);
+    return 'snapshot loaded';
+  }
+  try {
+    const result = await built.aof.start(() => loadSnapshot(built.snapshot));
+    return result.source === 'aof' ? 'append-only log loaded' : 'append-only log created';
+  } catch (error) {
+    if (error instanceof AofCorruptError) {
+      throw new StartupError(`${error.message}\nRun \`larder check --fix <file>\` to cut a damaged log back to its last valid record, or move the directory aside.`);
+    }
+    throw error;
+  }
 }
 
 function loadSnapshot(snapshot: SnapshotPersistence): void {
@@ -113,7 +170,7 @@ async function startResp(engine: Engine, config: LarderConfig, log: Logger): Pro
   return { resp, port: await resp.listen() };
 }
 
-function startTimers(config: LarderConfig, engine: Engine, snapshot: SnapshotPersistence): () => void {
+function startTimers(config: LarderConfig, engine: Engine, snapshot: SnapshotPersistence, aof: AofRuntime): () => void {
   const sweep = setInterval(() => {
     engine.store.activeExpireCycle({
       samplesPerRound: config.expiry.samplesPerRound,
@@ -121,7 +178,10 @@ function startTimers(config: LarderConfig, engine: Engine, snapshot: SnapshotPer
       acceptableStaleRatio: ACCEPTABLE_STALE_RATIO,
     });
   }, config.expiry.sweepIntervalMs);
-  const saveRules = setInterval(() => snapshot.tick(), SNAPSHOT_TICK_MS);
+  const saveRules = setInterval(() => {
+    snapshot.tick();
+    aof.tick();
+  }, SNAPSHOT_TICK_MS);
   // Timers never keep the process alive on their own; the listeners do.
   sweep.unref();
   saveRules.unref();
@@ -138,14 +198,21 @@ function startTimers(config: LarderConfig, engine: Engine, snapshot: SnapshotPer
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options.loaded;
   const log = options.log;
-  const { engine, snapshot } = buildEngine(options.loaded, log, options.clock ?? systemClock);
-  loadSnapshot(snapshot);
-  let readiness: Readiness = { ready: true, detail: 'snapshot loaded' };
+  const built = buildEngine(options.loaded, log, options.clock ?? systemClock);
+  const { engine, snapshot, aof } = built;
+  const loadedDetail = await loadData(built, config);
+  let closingDown = false;
+  // Not ready while writes are refused after a disk error: a balancer should send writes elsewhere.
+  const readiness = (): Readiness => {
+    if (closingDown) return { ready: false, detail: 'shutting down' };
+    const refusal = writeRefusal({ log: () => aof.log?.writer, snapshotRefusing: () => config.persistence.stopWritesOnSnapshotError && snapshot.saveRules.length > 0 && !snapshot.status().lastSaveOk });
+    return refusal === undefined ? { ready: true, detail: loadedDetail } : { ready: false, detail: `writes refused: ${refusal.message}` };
+  };
   const app = await buildApp({
     engine,
     logger: log,
     limits: { maxPipelineCommands: config.limits.maxPipelineCommands },
-    readiness: () => readiness,
+    readiness,
     pubsub: { sseMaxBufferedBytes: config.pubsub.sseMaxBufferedBytes, sseKeepAliveMs: config.pubsub.sseKeepAliveSeconds * 1000 },
     http: { bodyLimitBytes: config.http.bodyLimitBytes, requestTimeoutMs: config.http.requestTimeoutMs },
     auth: { tokens: config.auth.tokens },
@@ -159,15 +226,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await app.close();
     throw error;
   });
-  const stopTimers = startTimers(config, engine, snapshot);
+  const stopTimers = startTimers(config, engine, snapshot, aof);
   const respAddress = resp === undefined ? null : `${config.resp.host}:${resp.port}`;
   log.info({ http: httpUrl, resp: respAddress, configFile: options.loaded.configFile ?? null }, 'larder ready');
 
   const close = async (): Promise<void> => {
-    readiness = { ready: false, detail: 'shutting down' };
+    closingDown = true;
     stopTimers();
     // Both doors stop accepting and finish what they started before the final snapshot.
     await Promise.all([closeHttp(app, HTTP_CLOSE_GRACE_MS), resp?.resp.close()]);
+    // The log first: what is pending is written and fsynced (a rewrite in flight finishes).
+    await aof.close();
     // Waits for a background save in flight, then writes the final one with every write in it.
     await snapshot.close();
     snapshot.saveNow();

@@ -105,6 +105,16 @@ const serverFamily = family('server', {
     arity: -1, flags: ['admin', 'noscript'], syntax: '[SCHEDULE]',
     handler: bgsave,
   },
+  bgrewriteaof: {
+    summary: 'Asynchronously rewrites the append-only file to disk.',
+    arity: 1, flags: ['admin', 'noscript'],
+    handler: (_argv, ctx) => {
+      const outcome = ctx.server.persistence.rewriteLog?.() ?? 'disabled';
+      if (outcome === 'disabled') throw Errors.aofDisabled();
+      if (outcome === 'already-running') throw Errors.aofRewriteInProgress();
+      return new SimpleString('Background append only file rewriting started');
+    },
+  },
   lastsave: {
     summary: 'Returns the Unix timestamp of the last successful save to disk.',
     arity: 1, flags: ['loading', 'stale', 'fast', 'random'],

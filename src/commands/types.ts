@@ -73,6 +73,8 @@ export interface Persistence {
   saveNow(): void;
   saveInBackground(): 'started' | 'already-running';
   lastSaveUnixSeconds(): number;
+  /** BGREWRITEAOF; absent or `disabled` while the append-only log is off. */
+  rewriteLog?(): 'started' | 'already-running' | 'disabled';
 }
 
 /** Server-wide services a handler may need, injected by the composition root. */

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import type { AofReadFs } from '../../src/persistence/aof-fs.js';
 import type { LogFs } from '../../src/persistence/log-fs.js';
 
 /**
@@ -47,7 +48,7 @@ function errnoError(code: string, op: string, path: string): NodeJS.ErrnoExcepti
   return error;
 }
 
-export class SimulatedDisk implements LogFs {
+export class SimulatedDisk implements LogFs, AofReadFs {
   /** path → inode, as the directory reads now. */
   private liveEntries = new Map<string, Inode>();
   /** path → inode, as it would read after a crash. */
@@ -186,6 +187,39 @@ export class SimulatedDisk implements LogFs {
       if (path.startsWith(prefix) && this.liveEntries.get(path) !== this.durableEntries.get(path)) this.durableEntries.delete(path);
     }
     for (const [path, inode] of this.liveEntries) if (path.startsWith(prefix)) this.durableEntries.set(path, inode);
+  }
+
+  // The read side (the loader's AofReadFs), over the live state.
+  existsSync(path: string): boolean {
+    return this.liveEntries.has(path) || this.dirs.has(path);
+  }
+
+  readdirSync(path: string): string[] {
+    return this.readdir(path);
+  }
+
+  readFileSync(path: string): Buffer {
+    const data = this.readFile(path);
+    if (data === undefined) throw errnoError('ENOENT', 'open', path);
+    return data;
+  }
+
+  openSync(path: string): number {
+    const inode = this.liveEntries.get(path);
+    if (inode === undefined) throw errnoError('ENOENT', 'open', path);
+    return this.register(path, inode);
+  }
+
+  fstatSync(fd: number): { size: number } {
+    return { size: this.file(fd).inode.live.length };
+  }
+
+  readSync(fd: number, buffer: Buffer, offset: number, length: number, position: number): number {
+    return this.file(fd).inode.live.copy(buffer, offset, position, position + length);
+  }
+
+  closeSync(fd: number): void {
+    this.close(fd);
   }
 
   private settle(inode: Inode, keepTail: number): void {

@@ -1,0 +1,158 @@
+import { join } from 'node:path';
+import type { Engine } from '../engine.js';
+import type { AofReadFs } from './aof-fs.js';
+import { loadAof, type AofLoadResult } from './aof-loader.js';
+import { AppendLog } from './append-log.js';
+import type { FsyncPolicy, LogCallback } from './aof-writer.js';
+import type { LogFs } from './log-fs.js';
+import { writeRefusalGate } from './write-gate.js';
+
+export interface AofRuntimeOptions {
+  engine: Engine;
+  /** The log's directory (data.dir joined with persistence.aofDirName). */
+  dir: string;
+  fs: LogFs;
+  /** The loader's reads; the same disk as `fs`. */
+  readFs: AofReadFs;
+  policy: FsyncPolicy;
+  rewritePercentage: number;
+  rewriteMinBytes: number;
+  onTruncatedTail: 'load' | 'refuse';
+  log: LogCallback;
+  /** The rewrite's base image: the whole store now, in snapshot format. */
+  captureBase: () => Buffer;
+  /** Whether a failed snapshot save refuses writes now (stop-writes-on-bgsave-error). */
+  snapshotRefusing: () => boolean;
+}
+
+/**
+ * Owns the append-only log over the life of the process: loads it at start (or creates it from
+ * what is in memory), hooks it to the dispatcher, installs the write gate, lets the doors wait
+ * for durability, and turns it on or off at run time (CONFIG SET appendonly).
+ */
+export class AofRuntime {
+  private current: AppendLog | undefined;
+  /** Latest settings, also those CONFIG SET changed while the log was off. */
+  policy: FsyncPolicy;
+  rewritePercentage: number;
+  rewriteMinBytes: number;
+  private enabling: Promise<void> | undefined;
+
+  constructor(private readonly options: AofRuntimeOptions) {
+    this.policy = options.policy;
+    this.rewritePercentage = options.rewritePercentage;
+    this.rewriteMinBytes = options.rewriteMinBytes;
+    const { dispatcher } = options.engine;
+    dispatcher.onPropagate((db, argv, nowMs) => this.current?.writer.append(db, argv, nowMs));
+    dispatcher.onCommandEnd(() => this.current?.writer.seal());
+    dispatcher.addGate(writeRefusalGate({ log: () => this.current?.writer, snapshotRefusing: options.snapshotRefusing }));
+  }
+
+  get log(): AppendLog | undefined {
+    return this.current;
+  }
+
+  get enabled(): boolean {
+    return this.current !== undefined;
+  }
+
+  /**
+   * Start-up with the log on: replays the log if the directory has a manifest; otherwise calls
+   * `loadFallback` (the snapshot, as Redis does when it first turns the log on) and makes the
+   * first base from the loaded store. Throws AofCorruptError naming file and offset.
+   */
+  async start(loadFallback: () => void): Promise<AofLoadResult> {
+    const { engine, readFs, log, dir } = this.options;
+    this.options.fs.mkdirp(dir);
+    const result = loadAof({ dir, store: engine.store, dispatcher: engine.dispatcher, onTruncatedTail: this.options.onTruncatedTail, log, fs: readFs });
+    const appendLog = this.newLog();
+    if (result.source === 'aof') {
+      if (result.truncated !== undefined) await this.cutTail(result.truncated.file, result.truncated.offset);
+      appendLog.openExisting(appendLog.directory.readManifest()!);
+    } else {
+      loadFallback();
+      await appendLog.startFromMemory();
+    }
+    this.attach(appendLog);
+    return result;
+  }
+
+  /** CONFIG SET appendonly yes at run time: the first base is written from memory (Redis does a rewrite). */
+  enable(): void {
+    if (this.current !== undefined || this.enabling !== undefined) return;
+    const appendLog = this.newLog();
+    // Writes from now on are recorded (and held under `always`) while the base is written.
+    this.attach(appendLog);
+    this.enabling = appendLog.startFromMemory().then(
+      () => undefined,
+      (error: unknown) => this.options.log('error', 'turning the append-only log on failed; retrying', { err: error }),
+    ).finally(() => (this.enabling = undefined));
+  }
+
+  /** CONFIG SET appendonly no: what is pending is written and fsynced, then the log stops. */
+  async disable(): Promise<void> {
+    const appendLog = this.current;
+    if (appendLog === undefined) return;
+    this.attach(undefined);
+    await appendLog.close();
+  }
+
+  /** About once a second: the automatic rewrite. */
+  tick(): void {
+    this.current?.tick();
+  }
+
+  /** BGREWRITEAOF. */
+  rewrite(): 'started' | 'already-running' | 'disabled' {
+    return this.current === undefined ? 'disabled' : this.current.startRewrite();
+  }
+
+  setPolicy(policy: FsyncPolicy): void {
+    this.policy = policy;
+    if (this.current !== undefined) this.current.writer.policy = policy;
+  }
+
+  async close(): Promise<void> {
+    await this.enabling;
+    await this.disable();
+  }
+
+  private attach(appendLog: AppendLog | undefined): void {
+    this.current = appendLog;
+    this.options.engine.durability.attach(appendLog?.writer);
+  }
+
+  private newLog(): AppendLog {
+    const runtime = this;
+    return new AppendLog({
+      dir: this.options.dir,
+      fs: this.options.fs,
+      policy: this.policy,
+      get rewritePercentage() {
+        return runtime.rewritePercentage;
+      },
+      get rewriteMinBytes() {
+        return runtime.rewriteMinBytes;
+      },
+      log: this.options.log,
+      captureBase: this.options.captureBase,
+    });
+  }
+
+  /** The loader kept the complete records before an incomplete last one: the file is cut there before appending. */
+  private async cutTail(path: string, offset: number): Promise<void> {
+    const { fs } = this.options;
+    const fd = fs.openAppend(path);
+    try {
+      fs.truncate(fd, offset);
+      await fs.datasync(fd);
+    } finally {
+      fs.close(fd);
+    }
+    this.options.log('warn', 'cut the incomplete last record off the append-only log', { file: path, offset });
+  }
+}
+
+export function aofDirectory(dataDir: string, dirName: string): string {
+  return join(dataDir, dirName);
+}
