@@ -68,21 +68,23 @@ function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): Built {
     onCorrupt: config.snapshot.onCorrupt,
     log: logCallback(log),
   });
-  let aof: AofRuntime | undefined;
+  // The log needs the engine and the engine's persistence reaches the log: tied through a slot.
+  const slot: { aof?: AofRuntime } = {};
   const persistence: Persistence = {
     saveNow: () => snapshot.saveNow(),
     saveInBackground: () => snapshot.saveInBackground(),
     lastSaveUnixSeconds: () => snapshot.lastSaveUnixSeconds(),
-    rewriteLog: () => aof!.rewrite(),
+    rewriteLog: () => slot.aof!.rewrite(),
   };
   const engine = createEngine({
     clock,
     store,
     limits: { maxKeyBytes: config.limits.maxKeyBytes, maxValueBytes: config.limits.maxValueBytes },
     persistence,
-    infoSections: () => ({ persistence: { ...snapshot.infoSection(), ...aofInfoSection(aof!) } }),
+    infoSections: () => ({ persistence: { ...snapshot.infoSection(), ...aofInfoSection(slot.aof!) } }),
   });
-  aof = buildAof(loaded, log, engine, snapshot);
+  const aof = buildAof(loaded, log, engine, snapshot);
+  slot.aof = aof;
   // CONFIG GET answers with what this process really uses; changing them needs a restart.
   engine.server.config.define(readOnlyParameter('dir', () => config.data.dir));
   engine.server.config.define(readOnlyParameter('dbfilename', () => config.snapshot.fileName));

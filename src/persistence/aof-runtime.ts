@@ -117,23 +117,27 @@ export class AofRuntime {
     await this.disable();
   }
 
+  /** Stops the log's timers and writes without touching the disk (a test's simulated crash). */
+  halt(): void {
+    this.current?.halt();
+  }
+
   private attach(appendLog: AppendLog | undefined): void {
     this.current = appendLog;
     this.options.engine.durability.attach(appendLog?.writer);
   }
 
   private newLog(): AppendLog {
-    const runtime = this;
+    // The rewrite thresholds are read live: CONFIG SET changes them for the running log too.
+    const thresholds = {
+      rewritePercentage: () => this.rewritePercentage,
+      rewriteMinBytes: () => this.rewriteMinBytes,
+    };
     return new AppendLog({
       dir: this.options.dir,
       fs: this.options.fs,
       policy: this.policy,
-      get rewritePercentage() {
-        return runtime.rewritePercentage;
-      },
-      get rewriteMinBytes() {
-        return runtime.rewriteMinBytes;
-      },
+      thresholds,
       log: this.options.log,
       captureBase: this.options.captureBase,
     });

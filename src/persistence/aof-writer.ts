@@ -227,6 +227,12 @@ export class AofWriter {
     this.segment = undefined;
   }
 
+  /** Stops every timer and future write without touching the disk (the process is going away). */
+  halt(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+
   private readonly flushTurn = (): void => {
     this.flushQueued = false;
     if (this.closed || this.state === 'failed' || this.state === 'switching') return;

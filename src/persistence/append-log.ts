@@ -8,10 +8,11 @@ export interface AppendLogOptions {
   dir: string;
   fs: LogFs;
   policy: FsyncPolicy;
-  /** Automatic rewrite when the log grew this many percent over its size after the last rewrite (0: never). */
-  rewritePercentage: number;
-  /** … and is at least this large. */
-  rewriteMinBytes: number;
+  /**
+   * Automatic rewrite when the log grew `rewritePercentage` percent over its size after the last
+   * rewrite (0: never) and is at least `rewriteMinBytes` large; read at each check.
+   */
+  thresholds: { rewritePercentage(): number; rewriteMinBytes(): number };
   log: LogCallback;
   /**
    * The point-in-time image of the whole store, taken when called, in snapshot format: the
@@ -101,7 +102,8 @@ export class AppendLog {
   /** Called about once a second: the automatic rewrite when the log outgrew its base. */
   tick(): void {
     if (this.closed || this.rewriting !== undefined || this.writer.refusing) return;
-    const { rewritePercentage, rewriteMinBytes } = this.options;
+    const rewritePercentage = this.options.thresholds.rewritePercentage();
+    const rewriteMinBytes = this.options.thresholds.rewriteMinBytes();
     const currentBytes = this.currentBytes();
     if (rewritePercentage === 0 || currentBytes < rewriteMinBytes) return;
     const base = Math.max(1, this.rewriteBaseBytes);
@@ -136,6 +138,13 @@ export class AppendLog {
     clearTimeout(this.retryTimer);
     await this.rewriting;
     await this.writer.close();
+  }
+
+  /** Stops timers and writes without touching the disk (a test's simulated crash). */
+  halt(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.writer.halt();
   }
 
   /** An fsync failed: rewrite from memory now, or as soon as the running rewrite ends. */
@@ -195,9 +204,10 @@ export class AppendLog {
     // A first log has nothing to list the new file beside: its records wait for the final manifest.
     const initial = oldManifest.incrs.length === 0;
     if (recovering || initial) this.closeQuietly(old.previous);
-    else await this.listNewIncr(old, oldManifest, newIncr);
+    else await this.listNewIncr(old, oldManifest, newIncr, incr);
     try {
-      // Steps 3 and 4.
+      // Steps 3 and 4 (the new file's header must be durable before a manifest names it).
+      if (recovering || initial) await this.options.fs.datasync(incr.fd);
       await directory.writeBase(seq, image);
       const final: AofManifest = { base: { file: baseFileName(seq), seq }, incrs: [newIncr] };
       await directory.writeManifest(final);
@@ -224,7 +234,12 @@ export class AppendLog {
   }
 
   /** Step 2: the old file's last fsync, then the manifest that lists the new file; then writes resume. */
-  private async listNewIncr(old: { previous: Segment | undefined; writtenSeq: number; settled: Promise<boolean> }, oldManifest: AofManifest, newIncr: { file: string; seq: number }): Promise<void> {
+  private async listNewIncr(
+    old: { previous: Segment | undefined; writtenSeq: number; settled: Promise<boolean> },
+    oldManifest: AofManifest,
+    newIncr: { file: string; seq: number },
+    incr: Segment,
+  ): Promise<void> {
     const { writer } = this;
     try {
       const fs = this.options.fs;
@@ -234,6 +249,7 @@ export class AppendLog {
         fs.close(old.previous.fd);
         if (settled) writer.markDurable(old.writtenSeq);
       }
+      await fs.datasync(incr.fd);
       const listing: AofManifest = { base: oldManifest.base, incrs: [...oldManifest.incrs, newIncr] };
       await this.directory.writeManifest(listing);
       this.manifest = listing;

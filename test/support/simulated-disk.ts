@@ -42,6 +42,11 @@ interface OpenFile {
   inode: Inode;
 }
 
+/** The device answers on a later event-loop turn, as the thread pool does: a crash can fall between. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function errnoError(code: string, op: string, path: string): NodeJS.ErrnoException {
   const error: NodeJS.ErrnoException = new Error(`${code}: simulated ${op} failure, ${path}`);
   error.code = code;
@@ -56,9 +61,34 @@ export class SimulatedDisk implements LogFs, AofReadFs {
   private dirs = new Set<string>();
   private readonly fds = new Map<number, OpenFile>();
   private nextFd = 3;
+  private epoch = 0;
   private faults: Array<Fault & { seen: number; failed: number }> = [];
   /** Calls per operation, for tests that fail "the Nth call". */
   readonly calls: Record<DiskOp, number> = { append: 0, truncate: 0, datasync: 0, syncDir: 0, rename: 0, unlink: 0, open: 0 };
+
+  /**
+   * One process's view of the disk. After `crash()` every call through it fails with EIO, so a
+   * process that "died" can never touch what its successor reads.
+   */
+  process(): LogFs & AofReadFs {
+    const epoch = this.epoch;
+    const dead = (): NodeJS.ErrnoException => errnoError('EIO', 'call from a crashed process', '-');
+    return new Proxy(this, {
+      get: (target, property, receiver) => {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        const method = value as (...args: unknown[]) => unknown;
+        const asynchronous = property === 'datasync' || property === 'syncDir';
+        return (...args: unknown[]) => {
+          if (target.epoch !== epoch) {
+            if (asynchronous) return Promise.reject(dead());
+            throw dead();
+          }
+          return method.apply(target, args);
+        };
+      },
+    });
+  }
 
   inject(fault: Fault): void {
     this.faults.push({ ...fault, seen: 0, failed: 0 });
@@ -78,6 +108,7 @@ export class SimulatedDisk implements LogFs, AofReadFs {
     for (const inode of new Set(this.durableEntries.values())) this.settle(inode, keepTail);
     this.liveEntries = new Map(this.durableEntries);
     this.fds.clear();
+    this.epoch++;
     this.faults = [];
   }
 
@@ -151,7 +182,10 @@ export class SimulatedDisk implements LogFs, AofReadFs {
 
   async datasync(fd: number): Promise<void> {
     const file = this.file(fd);
-    await Promise.resolve();
+    const epoch = this.epoch;
+    await nextTurn();
+    // A sync still in flight when the power went out saved nothing.
+    if (this.epoch !== epoch) throw errnoError('EIO', 'fdatasync interrupted by a crash', file.path);
     const fault = this.matching('datasync', file.path);
     if (fault !== undefined) {
       file.inode.poisoned = true;
@@ -180,7 +214,9 @@ export class SimulatedDisk implements LogFs, AofReadFs {
   }
 
   async syncDir(dir: string): Promise<void> {
-    await Promise.resolve();
+    const epoch = this.epoch;
+    await nextTurn();
+    if (this.epoch !== epoch) throw errnoError('EIO', 'directory fsync interrupted by a crash', dir);
     this.check('syncDir', dir);
     const prefix = `${dir}/`;
     for (const path of [...this.durableEntries.keys()]) {

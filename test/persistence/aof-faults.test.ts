@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { readAofFile } from '../../src/persistence/aof-reader.js';
+import { errorText } from '../support/engine.js';
+import { SimulatedDisk } from '../support/simulated-disk.js';
+import { AOF_DIR, settled, startProcess, turns, type LogProcess } from './aof-writer-harness.js';
+
+const INCR1 = `${AOF_DIR}/larder.aof.1.incr.aof`;
+
+/** Waits (in real time, for the log's own retry timers) until `condition` holds; fails after 3 s. */
+async function eventually(condition: () => boolean): Promise<void> {
+  for (let waitedMs = 0; !condition(); waitedMs += 20) {
+    if (waitedMs > 3000) throw new Error('condition not reached within 3 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function completeRecords(disk: SimulatedDisk, path: string): number {
+  let count = 0;
+  const result = readAofFile(path, () => count++, disk);
+  expect(result.truncatedAt).toBeUndefined();
+  return count;
+}
+
+function refusal(p: LogProcess): string {
+  return errorText(p.send(p.client(), 'SET', 'probe', 'x').reply);
+}
+
+describe('disk faults in the append-only log', () => {
+  it('a failed write (ENOSPC after a partial write) is cut back, refuses writes with MISCONF, keeps reads, and resumes by itself', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'always' });
+    const c = p.client();
+    await settled(p.send(c, 'SET', 'a', '1').released);
+    disk.inject({ op: 'append', code: 'ENOSPC', partialBytes: 7 });
+    const held = p.send(c, 'SET', 'b', '2');
+    await turns();
+    // No partial record in a file that will be appended to again.
+    expect(completeRecords(disk, INCR1)).toBe(1);
+    expect(refusal(p)).toBe('MISCONF Errors writing to the AOF file: No space left on device');
+    expect(p.send(p.client(), 'GET', 'a').reply).toBe('1');
+    expect(p.send(p.client(), 'PING').reply).toBeInstanceOf(Error);
+    expect(await settled(held.released)).toBe(false);
+    disk.clearFaults();
+    await eventually(() => !p.runtime.log!.writer.refusing);
+    expect(await settled(held.released)).toBe(true);
+    expect(completeRecords(disk, INCR1)).toBe(2);
+    expect(p.send(c, 'SET', 'c', '3').reply).not.toBeInstanceOf(Error);
+    p.runtime.halt();
+  });
+
+  it('EIO on write: the same refusal text with its strerror', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'everysec' });
+    disk.inject({ op: 'append', code: 'EIO' });
+    p.send(p.client(), 'SET', 'a', '1');
+    await turns();
+    expect(refusal(p)).toBe('MISCONF Errors writing to the AOF file: Input/output error');
+    p.runtime.halt();
+  });
+
+  it('a failed fdatasync is never retried and trusted: writes are refused until a rewrite from memory is durable, then held replies go', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'always' });
+    const c = p.client();
+    await settled(p.send(c, 'SET', 'a', '1').released);
+    // Every fdatasync of the incremental file fails; the rewrite must not use that file.
+    disk.inject({ op: 'datasync', code: 'EIO', pathIncludes: '.1.incr.aof' });
+    const held = p.send(c, 'SET', 'b', '2');
+    const writer = p.runtime.log!.writer;
+    await eventually(() => writer.failures > 0);
+    expect(p.messages).toContain('error: fsync of the append-only log failed; refusing writes until the log is rewritten from memory');
+    await eventually(() => !writer.refusing);
+    expect(await settled(held.released)).toBe(true);
+    expect(disk.files()).toContain(`${AOF_DIR}/larder.aof.2.base.snapshot`);
+    // What was acknowledged survives a power loss: it is in the new base, not the untrusted file.
+    p.runtime.halt();
+    disk.crash();
+    expect(disk.files()).not.toContain(INCR1);
+    const q = await startProcess(disk);
+    expect(q.send(q.client(), 'MGET', 'a', 'b').reply).toEqual(['1', '2']);
+    q.runtime.halt();
+  });
+
+  it('while the disk stays broken, held replies stay held, writes stay refused and reads are served', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'always' });
+    const c = p.client();
+    disk.inject({ op: 'datasync', code: 'EIO' });
+    const held = p.send(c, 'SET', 'k', 'v');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(await settled(held.released)).toBe(false);
+    expect(p.runtime.log!.rewriteStatus().lastOk).toBe(false);
+    expect(refusal(p)).toMatch(/^MISCONF /);
+    expect(p.send(p.client(), 'GET', 'k').reply).toBe('v');
+    disk.clearFaults();
+    await eventually(() => !p.runtime.log!.writer.refusing);
+    expect(await settled(held.released)).toBe(true);
+    p.runtime.halt();
+    disk.crash();
+    const q = await startProcess(disk);
+    expect(q.send(q.client(), 'GET', 'k').reply).toBe('v');
+    q.runtime.halt();
+  });
+
+  it('a failed manifest switch during a rewrite refuses writes and recovers by a later rewrite', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'always' });
+    const c = p.client();
+    await settled(p.send(c, 'SET', 'a', '1').released);
+    disk.inject({ op: 'rename', code: 'ENOSPC', pathIncludes: 'manifest', times: 1 });
+    p.send(c, 'BGREWRITEAOF');
+    const held = p.send(c, 'SET', 'b', '2');
+    const writer = p.runtime.log!.writer;
+    await eventually(() => writer.failures > 0 && p.runtime.log!.rewriteStatus().lastOk && !writer.refusing);
+    expect(await settled(held.released)).toBe(true);
+    p.runtime.halt();
+    disk.crash();
+    const q = await startProcess(disk);
+    expect(q.send(q.client(), 'MGET', 'a', 'b').reply).toEqual(['1', '2']);
+    q.runtime.halt();
+  });
+});
