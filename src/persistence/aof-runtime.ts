@@ -68,7 +68,10 @@ export class AofRuntime {
     const appendLog = this.newLog();
     if (result.source === 'aof') {
       if (result.truncated !== undefined) await this.cutTail(result.truncated.file, result.truncated.offset);
-      appendLog.openExisting(appendLog.directory.readManifest()!);
+      const manifest = appendLog.directory.readManifest()!;
+      appendLog.openExisting(manifest);
+      // Files of a rewrite a crash interrupted (or whose clean-up it cut short) are not listed: remove them.
+      await appendLog.directory.removeUnlisted(manifest).catch((error: unknown) => log('warn', 'could not remove unlisted append-only log files', { err: error }));
     } else {
       loadFallback();
       await appendLog.startFromMemory();
