@@ -12,11 +12,11 @@
  * would cut there. A damaged snapshot cannot be repaired; restore it from a backup.
  */
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { decodeSnapshot, fileSource } from '../store/snapshot-decoder.js';
 import { MAGIC as SNAPSHOT_MAGIC, SnapshotCorruptError, SnapshotVersionError } from '../store/snapshot-format.js';
 import { nodeAofReadFs } from './aof-fs.js';
-import { MANIFEST_FILE_NAME, MANIFEST_FIRST_LINE, parseManifest } from './aof-manifest.js';
+import { MANIFEST_FILE_NAME, MANIFEST_FIRST_LINE, parseManifest, type AofManifest } from './aof-manifest.js';
 import { AofCorruptError, readAofFile } from './aof-reader.js';
 import { AOF_HEADER_BYTES, AOF_MAGIC, encodeAofHeader } from './aof-record.js';
 
@@ -148,8 +148,8 @@ function truncateLog(path: string, validBytes: number): void {
 }
 
 function checkManifest(manifestPath: string, dir: string | undefined, fix: boolean, print: (line: string) => void): Verdict {
-  const logDir = dir ?? join(manifestPath, '..');
-  let manifest;
+  const logDir = dir ?? dirname(manifestPath);
+  let manifest: AofManifest;
   try {
     manifest = parseManifest(nodeAofReadFs.readFileSync(manifestPath).toString('utf8'), manifestPath);
   } catch (error) {
