@@ -18,6 +18,17 @@ export interface SideFigures {
   values: number[];
 }
 
+/**
+ * What the issue asks of a figure. Throughput wants a ratio of at least `value`; memory and
+ * latency ratios at most `value`; some figures have an absolute bar (p99 under 10 ms, reclaimed
+ * within seconds) and hit rates may trail the reference by at most `value` percentage points.
+ */
+export type Target =
+  | { kind: 'ratio-at-least'; value: number }
+  | { kind: 'ratio-at-most'; value: number }
+  | { kind: 'value-at-most'; value: number }
+  | { kind: 'trails-by-at-most'; value: number };
+
 /** One row of the table: a figure for Larder beside the same figure for a reference. */
 export interface Comparison {
   suite: string;
@@ -27,10 +38,12 @@ export interface Comparison {
   reference: SideFigures;
   /** larder.median / reference.median */
   ratio: number;
-  /** The ratio the issue asks for, when it sets one. */
-  target?: number;
-  /** Samples in full, for comparing commits later. */
-  samples: { larder: Sample[]; reference: Sample[] };
+  /** What the issue asks for, when it sets a bar. */
+  target?: Target;
+  /** Samples in full, for comparing commits later (absent for figures that are not request runs). */
+  samples?: { larder: Sample[]; reference: Sample[] };
+  /** One line the table prints under the row: how a figure was taken, or why it is missing. */
+  note?: string;
 }
 
 export function median(values: readonly number[]): number {
@@ -40,28 +53,50 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
+/** Whether the row meets its target; undefined when it has none or a side has no figure. */
+export function targetMet(row: Pick<Comparison, 'target' | 'ratio' | 'larder' | 'reference'>): boolean | undefined {
+  const { target } = row;
+  if (target === undefined || !Number.isFinite(row.larder.median)) return undefined;
+  switch (target.kind) {
+    case 'ratio-at-least':
+      return Number.isFinite(row.ratio) ? row.ratio >= target.value : undefined;
+    case 'ratio-at-most':
+      return Number.isFinite(row.ratio) ? row.ratio <= target.value : undefined;
+    case 'value-at-most':
+      return row.larder.median <= target.value;
+    case 'trails-by-at-most':
+      return Number.isFinite(row.reference.median) ? row.reference.median - row.larder.median <= target.value : undefined;
+  }
+}
+
 /** Runs `load` and returns what it measured plus the server CPU seconds it cost. */
-export async function withServerCpu<T>(serverPid: number, load: () => Promise<T>): Promise<{ result: T; serverCpuS: number }> {
-  const beforeS = cpuSeconds(serverPid);
+export async function withServerCpu<T>(serverPids: number | readonly number[], load: () => Promise<T>): Promise<{ result: T; serverCpuS: number }> {
+  const pids = typeof serverPids === 'number' ? [serverPids] : serverPids;
+  const total = (): number => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const beforeS = total();
   const result = await load();
-  return { result, serverCpuS: cpuSeconds(serverPid) - beforeS };
+  return { result, serverCpuS: total() - beforeS };
 }
 
 /**
- * Runs the two sides `runs` times each, alternating which goes first (A B, B A, A B …), so drift
- * on a shared machine (another job starting, thermal changes) lands on both sides alike.
+ * Runs every side `runs` times, reversing the order on every other run (A B C, C B A, A B C …), so
+ * drift on a shared machine (another job starting, thermal changes) lands on all sides alike.
  */
-export async function alternate(runs: number, sideA: () => Promise<Sample>, sideB: () => Promise<Sample>): Promise<[Sample[], Sample[]]> {
-  const [samplesA, samplesB]: [Sample[], Sample[]] = [[], []];
+export async function alternateAll(runs: number, sides: ReadonlyArray<() => Promise<Sample>>): Promise<Sample[][]> {
+  const samples: Sample[][] = sides.map(() => []);
+  const order = sides.map((_, index) => index);
   for (let run = 0; run < runs; run++) {
-    if (run % 2 === 0) {
-      samplesA.push(await sideA());
-      samplesB.push(await sideB());
-    } else {
-      samplesB.push(await sideB());
-      samplesA.push(await sideA());
+    for (const index of run % 2 === 0 ? order : [...order].reverse()) {
+      const [side, bucket] = [sides[index], samples[index]];
+      if (side !== undefined && bucket !== undefined) bucket.push(await side());
     }
   }
+  return samples;
+}
+
+/** Two sides, A B, B A, A B …: see `alternateAll`. */
+export async function alternate(runs: number, sideA: () => Promise<Sample>, sideB: () => Promise<Sample>): Promise<[Sample[], Sample[]]> {
+  const [samplesA = [], samplesB = []] = await alternateAll(runs, [sideA, sideB]);
   return [samplesA, samplesB];
 }
 
@@ -77,16 +112,16 @@ interface CompareInput {
   names: { larder: string; reference: string };
   samples: { larder: Sample[]; reference: Sample[] };
   pick: (sample: Sample) => number;
-  target?: number;
+  target?: Target;
+}
+
+export function sideOf(server: string, values: readonly number[]): SideFigures {
+  return { server, median: values.length === 0 ? Number.NaN : median(values), values: [...values] };
 }
 
 export function compare(input: CompareInput): Comparison {
-  const side = (server: string, samples: Sample[]): SideFigures => {
-    const values = samples.map(input.pick);
-    return { server, median: median(values), values };
-  };
-  const larder = side(input.names.larder, input.samples.larder);
-  const reference = side(input.names.reference, input.samples.reference);
+  const larder = sideOf(input.names.larder, input.samples.larder.map(input.pick));
+  const reference = sideOf(input.names.reference, input.samples.reference.map(input.pick));
   return {
     suite: input.suite,
     figure: input.figure,
@@ -97,6 +132,11 @@ export function compare(input: CompareInput): Comparison {
     ...(input.target === undefined ? {} : { target: input.target }),
     samples: input.samples,
   };
+}
+
+/** A row from plain values (bytes, seconds, hit rates): medians, ratio and target, no request samples. */
+export function compareValues(input: Omit<Comparison, 'larder' | 'reference' | 'ratio' | 'samples'> & { larder: SideFigures; reference: SideFigures }): Comparison {
+  return { ...input, ratio: input.larder.median / input.reference.median };
 }
 
 /** The two rows every workload yields: throughput (with the issue's target) and CPU efficiency. */

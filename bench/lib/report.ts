@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchConfig } from './config.js';
-import type { Comparison, SideFigures } from './measure.js';
+import { targetMet, type Comparison, type SideFigures, type Target } from './measure.js';
 import type { ProfileSummary } from './profile.js';
 
 export interface MachineFacts {
@@ -53,6 +53,8 @@ export function machineFacts(): MachineFacts {
       'redis-server': firstLine('redis-server', ['--version']),
       'redis-benchmark': firstLine('redis-benchmark', ['--version']),
       wrk: firstLine('wrk', ['--version']),
+      // `webdis --version` would start a server: ask the package manager instead.
+      webdis: firstLine('dpkg-query', ['-W', '-f', '${Version}', 'webdis']),
     },
   };
 }
@@ -64,35 +66,62 @@ export function gitCommit(): string {
   return dirty ? `${commit}-dirty` : commit;
 }
 
-const formatRate = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
+/** Figures print with the precision their unit deserves: whole requests and bytes, hundredths of a millisecond. */
+const DECIMALS_BY_UNIT: Record<string, number> = { ms: 2, s: 2, '%': 1, MiB: 1, x: 2 };
+
+export function formatFigure(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  const decimals = DECIMALS_BY_UNIT[unit] ?? 0;
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+function describeTarget(target: Target, unit: string): string {
+  switch (target.kind) {
+    case 'ratio-at-least':
+      return `>= ${target.value.toFixed(1)}x`;
+    case 'ratio-at-most':
+      return `<= ${target.value.toFixed(1)}x`;
+    case 'value-at-most':
+      return `<= ${formatFigure(target.value, unit)} ${unit}`;
+    case 'trails-by-at-most':
+      return `within ${target.value} pt`;
+  }
+}
 
 function verdict(row: Comparison): string {
   if (row.target === undefined) return '';
-  return `>= ${row.target.toFixed(1)}x ${row.ratio >= row.target ? 'met' : 'MISSED'}`;
+  const met = targetMet(row);
+  return `${describeTarget(row.target, row.unit)} ${met === undefined ? 'n/a' : met ? 'met' : 'MISSED'}`;
 }
 
 /** (max - min) / median of one side's runs, the larger of the two sides: how much to trust a ratio. NaN for one run. */
 export function runSpread(row: Comparison): number {
   if (row.larder.values.length < 2 || row.reference.values.length < 2) return Number.NaN;
-  const spread = (side: SideFigures): number => (Math.max(...side.values) - Math.min(...side.values)) / side.median;
+  const spread = (side: SideFigures): number => (Math.max(...side.values) - Math.min(...side.values)) / Math.abs(side.median);
   return Math.max(spread(row.larder), spread(row.reference));
 }
 
-/** Fixed-width table: figure, Larder, reference (named), ratio, run-to-run spread, target. */
+/** Fixed-width table: figure, Larder, reference (named), ratio, run-to-run spread, target and whether it is met. */
 export function renderTable(rows: readonly Comparison[]): string {
   const header = ['figure', 'Larder', 'reference', 'ratio', 'spread', 'target'];
-  const body = rows.map((row) => [
+  const cellsOf = (row: Comparison): string[] => [
     `${row.figure} (${row.unit})`,
-    formatRate(row.larder.median),
-    `${formatRate(row.reference.median)} ${row.reference.server}`,
-    `${row.ratio.toFixed(2)}x`,
+    formatFigure(row.larder.median, row.unit),
+    `${formatFigure(row.reference.median, row.unit)} ${row.reference.server}`,
+    Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}x` : 'n/a',
     Number.isFinite(runSpread(row)) ? `${Math.round(runSpread(row) * 100)}%` : 'n/a',
     verdict(row),
-  ]);
+  ];
+  const body = rows.map(cellsOf);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => (cells[column] ?? '').length)));
   const line = (cells: string[]): string =>
     cells.map((cell, column) => (column === 0 || column === 5 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ').trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join('\n');
+  const lines = [line(header), line(widths.map((width) => '-'.repeat(width)))];
+  rows.forEach((row, index) => {
+    lines.push(line(body[index] ?? []));
+    if (row.note !== undefined) lines.push(`    ${row.note}`);
+  });
+  return lines.join('\n');
 }
 
 /** Writes `bench/results/<timestamp>.json` and returns its path. */

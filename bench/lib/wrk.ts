@@ -17,6 +17,8 @@ export interface KeysWorkload {
   keyCount: number;
   body: 'json' | 'raw';
   bodyBytes: number;
+  /** Requests go to `<pathPrefix><keyPrefix><n><pathSuffix>`; default `/keys/…` (Larder, bare Fastify). */
+  path?: { prefix: string; suffix: string };
 }
 
 export interface WrkOptions {
@@ -58,6 +60,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     String(workload.keyCount),
     workload.body,
     String(workload.bodyBytes),
+    ...(workload.path === undefined ? [] : [workload.path.prefix, workload.path.suffix]),
   ];
   // wrk stops on its own after -d; the timeout only guards against a wedged run.
   const stdout = await runToCompletion({ command: 'wrk', args, cpus: options.cpus }, (options.durationS + 30) * 1000);

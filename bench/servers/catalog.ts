@@ -3,7 +3,7 @@
  * references (bare Fastify over a Map, Debian's redis-server). Every one listens on loopback on a
  * port picked here, is pinned when asked, and is stopped by PID through `processes.ts`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ export interface ServerHandle {
   httpUrl?: string;
   /** TCP port of the RESP door, when the server has one. */
   respPort?: number;
+  /** Every process that serves a request (webdis + its redis-server): their CPU time is the server's. */
+  cpuPids: number[];
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,10 @@ export interface StartOptions {
   cpus?: string;
   /** Directory for `node --cpu-prof` output (Node servers only); undefined disables profiling. */
   cpuProfileDir?: string;
+  /** Extra flags for node (Larder), e.g. `--max-old-space-size=8192` for 10 M keys. */
+  nodeArgs?: readonly string[];
+  /** Extra `--name value` settings for redis-server, e.g. `['--maxmemory', '100mb']`. */
+  redisArgs?: readonly string[];
 }
 
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -32,13 +38,15 @@ const STARTUP_TIMEOUT_MS = 30_000;
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function nodeFlags(options: StartOptions): string[] {
-  return options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
+  const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
+  return [...(options.nodeArgs ?? []), ...profile];
 }
 
 function handle(name: string, launched: Launched, doors: Pick<ServerHandle, 'httpUrl' | 'respPort'>, cleanup = (): void => {}): ServerHandle {
   return {
     name,
     pid: launched.pid,
+    cpuPids: [launched.pid],
     ...doors,
     stop: async () => {
       await stop(launched);
@@ -102,9 +110,43 @@ export async function startRedis(options: StartOptions): Promise<ServerHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'redis-bench-'));
   const launched = launch({
     command: 'redis-server',
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', ...(options.redisArgs ?? [])],
     cpus: options.cpus,
   });
   await awaitReady('redis-server', launched, () => respReady(port));
   return handle('redis-server', launched, { respPort: port }, () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/**
+ * webdis (Debian's package) in front of its own redis-server: Redis behind an HTTP shim, the
+ * other thing users would put where Larder goes. One worker thread, as the server gets one core;
+ * its config file is generated (the packaged one daemonizes and logs to /var/log).
+ */
+export async function startWebdis(options: StartOptions): Promise<ServerHandle> {
+  const redis = await startRedis(options);
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'webdis-bench-'));
+  const configPath = join(dir, 'webdis.json');
+  const config = { redis_host: '127.0.0.1', redis_port: redis.respPort, http_host: '127.0.0.1', http_port: port, threads: 1, daemonize: false, verbosity: 0, logfile: join(dir, 'webdis.log') };
+  writeFileSync(configPath, JSON.stringify(config));
+  const launched = launch({ command: 'webdis', args: [configPath], cpus: options.cpus });
+  const httpUrl = `http://127.0.0.1:${port}`;
+  try {
+    await awaitReady('webdis', launched, () => httpReady(`${httpUrl}/PING`));
+  } catch (error) {
+    await redis.stop();
+    throw error;
+  }
+  return {
+    name: 'webdis',
+    pid: launched.pid,
+    cpuPids: [launched.pid, redis.pid],
+    httpUrl,
+    ...(redis.respPort === undefined ? {} : { respPort: redis.respPort }),
+    stop: async () => {
+      await stop(launched);
+      await redis.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,28 +1,35 @@
 /**
- * Issue 2's figure: REST `GET` and `PUT /keys/:key` on Larder against a bare Fastify route over a
- * Map, wrk -t1 -c64, keys pre-populated, JSON envelope and raw-body variants, ~100-byte bodies.
+ * REST `GET` and `PUT /keys/:key` on Larder against a bare Fastify route over a Map (the framework
+ * limit) and against webdis + redis-server (Redis behind an HTTP shim): wrk -t1 -c64, keys
+ * pre-populated, JSON and raw variants, ~100-byte bodies. webdis's forms of the same requests:
+ * `GET /GET/<key>.json` ({"GET":"…"}), `GET /GET/<key>.txt` (the bytes), `PUT /SET/<key>` (body = value).
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { isSelected } from '../lib/config.js';
-import { alternate, throughputAndEfficiency, withServerCpu, type Comparison, type Sample } from '../lib/measure.js';
+import { alternateAll, throughputAndEfficiency, withServerCpu, type Comparison, type Sample, type Target } from '../lib/measure.js';
+import { loadKeys, RespClient } from '../lib/resp-client.js';
 import { failedRequests, runWrk, type KeysWorkload, type WrkResult } from '../lib/wrk.js';
-import { startBareFastify, startLarder, type ServerHandle } from '../servers/catalog.js';
+import { startBareFastify, startLarder, startWebdis, type ServerHandle } from '../servers/catalog.js';
 import type { Suite, SuiteContext } from './types.js';
 
 interface RestWorkload {
   figure: string;
   method: KeysWorkload['method'];
   body: KeysWorkload['body'];
+  /** The same request in webdis's URL form. */
+  webdisPath: NonNullable<KeysWorkload['path']>;
 }
 
 const WORKLOADS: readonly RestWorkload[] = [
-  { figure: 'REST GET /keys/:key, JSON', method: 'GET', body: 'json' },
-  { figure: 'REST GET /keys/:key, raw', method: 'GET', body: 'raw' },
-  { figure: 'REST PUT /keys/:key, JSON envelope', method: 'PUT', body: 'json' },
-  { figure: 'REST PUT /keys/:key, raw body', method: 'PUT', body: 'raw' },
+  { figure: 'REST GET /keys/:key, JSON', method: 'GET', body: 'json', webdisPath: { prefix: '/GET/', suffix: '.json' } },
+  { figure: 'REST GET /keys/:key, raw', method: 'GET', body: 'raw', webdisPath: { prefix: '/GET/', suffix: '.txt' } },
+  { figure: 'REST PUT /keys/:key, JSON envelope', method: 'PUT', body: 'json', webdisPath: { prefix: '/SET/', suffix: '' } },
+  { figure: 'REST PUT /keys/:key, raw body', method: 'PUT', body: 'raw', webdisPath: { prefix: '/SET/', suffix: '' } },
 ];
 
-const TARGET_RATIO = 0.8;
+/** Issue 6: at least 0.9x the bare Fastify route and at least webdis + redis-server. */
+const TARGET_VS_BARE: Target = { kind: 'ratio-at-least', value: 0.9 };
+const TARGET_VS_WEBDIS: Target = { kind: 'ratio-at-least', value: 1.0 };
 const POPULATE_CONCURRENCY = 32;
 
 const keyPrefix = (body: KeysWorkload['body']): string => `bench:${body}:`;
@@ -43,6 +50,20 @@ async function put(agent: Agent, url: URL, contentType: string, body: string): P
     request.once('error', reject);
     request.end(body);
   });
+}
+
+/** webdis's keys live in its redis-server: the same values, loaded over RESP. */
+async function populateWebdis(webdis: ServerHandle, keyCount: number, bodyBytes: number): Promise<void> {
+  const client = await RespClient.connect(webdis.respPort ?? 0);
+  try {
+    for (const kind of ['json', 'raw'] as const) {
+      const { contentType, body } = bodyFor(kind, bodyBytes);
+      const value = contentType === 'application/json' ? (JSON.parse(body) as { value: string }).value : body;
+      await loadKeys(client, { prefix: keyPrefix(kind), from: 1, to: keyCount + 1, value });
+    }
+  } finally {
+    client.close();
+  }
 }
 
 /** PUTs keys 1..keyCount of both kinds, a few dozen requests in flight. */
@@ -74,7 +95,7 @@ function toSample(result: WrkResult, serverCpuS: number): Sample {
 
 async function sample(context: SuiteContext, server: ServerHandle, workload: KeysWorkload, durationS: number): Promise<Sample> {
   const { config } = context;
-  const { result, serverCpuS } = await withServerCpu(server.pid, () =>
+  const { result, serverCpuS } = await withServerCpu(server.cpuPids, () =>
     runWrk({ baseUrl: server.httpUrl ?? '', workload, connections: config.rest.connections, durationS, cpus: config.loadCpus }),
   );
   // A run with failed requests measured something else (404s, resets): refuse to report it.
@@ -84,23 +105,26 @@ async function sample(context: SuiteContext, server: ServerHandle, workload: Key
   return measured;
 }
 
-async function measureWorkload(context: SuiteContext, larder: ServerHandle, bare: ServerHandle, spec: RestWorkload): Promise<Comparison[]> {
+interface RestServers {
+  larder: ServerHandle;
+  bare: ServerHandle;
+  webdis: ServerHandle;
+}
+
+async function measureWorkload(context: SuiteContext, servers: RestServers, spec: RestWorkload): Promise<Comparison[]> {
   const { rest, runs } = context.config;
   const workload: KeysWorkload = { method: spec.method, keyPrefix: keyPrefix(spec.body), keyCount: rest.keyCount, body: spec.body, bodyBytes: rest.bodyBytes };
+  const workloadOf = (server: ServerHandle): KeysWorkload => (server === servers.webdis ? { ...workload, path: spec.webdisPath } : workload);
+  const order = [servers.larder, servers.bare, servers.webdis];
   context.log(`${spec.figure}: warm-up ${rest.warmupS}s each, then ${runs} x ${rest.durationS}s alternating`);
-  for (const server of [larder, bare]) await sample(context, server, workload, rest.warmupS);
-  const [larderSamples, bareSamples] = await alternate(
+  for (const server of order) await sample(context, server, workloadOf(server), rest.warmupS);
+  const [larderSamples = [], bareSamples = [], webdisSamples = []] = await alternateAll(
     runs,
-    () => sample(context, larder, workload, rest.durationS),
-    () => sample(context, bare, workload, rest.durationS),
+    order.map((server) => () => sample(context, server, workloadOf(server), rest.durationS)),
   );
-  return throughputAndEfficiency({
-    suite: 'rest',
-    figure: spec.figure,
-    names: { larder: larder.name, reference: bare.name },
-    samples: { larder: larderSamples, reference: bareSamples },
-    target: TARGET_RATIO,
-  });
+  const against = (reference: ServerHandle, samples: Sample[], target: Target): Comparison[] =>
+    throughputAndEfficiency({ suite: 'rest', figure: spec.figure, names: { larder: servers.larder.name, reference: reference.name }, samples: { larder: larderSamples, reference: samples }, target });
+  return [...against(servers.bare, bareSamples, TARGET_VS_BARE), ...against(servers.webdis, webdisSamples, TARGET_VS_WEBDIS)];
 }
 
 export const restSuite: Suite = {
@@ -115,10 +139,13 @@ export const restSuite: Suite = {
       servers.push(larder);
       const bare = await startBareFastify({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('rest', 'bare-fastify') });
       servers.push(bare);
-      context.log(`rest: populating ${config.rest.keyCount} JSON + ${config.rest.keyCount} raw keys on each server`);
-      await Promise.all([populate(larder.httpUrl ?? '', config.rest.keyCount, config.rest.bodyBytes), populate(bare.httpUrl ?? '', config.rest.keyCount, config.rest.bodyBytes)]);
+      const webdis = await startWebdis({ cpus: config.serverCpus });
+      servers.push(webdis);
+      const { keyCount, bodyBytes } = config.rest;
+      context.log(`rest: populating ${keyCount} JSON + ${keyCount} raw keys on each server`);
+      await Promise.all([populate(larder.httpUrl ?? '', keyCount, bodyBytes), populate(bare.httpUrl ?? '', keyCount, bodyBytes), populateWebdis(webdis, keyCount, bodyBytes)]);
       const rows: Comparison[] = [];
-      for (const spec of workloads) rows.push(...(await measureWorkload(context, larder, bare, spec)));
+      for (const spec of workloads) rows.push(...(await measureWorkload(context, { larder, bare, webdis }, spec)));
       return rows;
     } finally {
       for (const server of servers.reverse()) await server.stop();
