@@ -5,12 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # command -> Debian package that provides it
-declare -A PACKAGE_FOR=([wrk]=wrk [redis-server]=redis-server [redis-benchmark]=redis-tools [taskset]=util-linux)
+declare -A PACKAGE_FOR=([wrk]=wrk [redis-server]=redis-server [redis-benchmark]=redis-tools [webdis]=webdis [taskset]=util-linux)
 missing=()
 for tool in "${!PACKAGE_FOR[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${PACKAGE_FOR[$tool]}")
 done
 if ((${#missing[@]} > 0)); then
+  if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null 2>&1; then
+    echo "bench: missing ${missing[*]}; install them (Debian: apt-get install -y ${missing[*]}) or run as root" >&2
+    exit 1
+  fi
   echo "bench: installing ${missing[*]} from Debian" >&2
   sudo_cmd=()
   [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)

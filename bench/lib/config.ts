@@ -25,6 +25,9 @@ export interface BenchConfig {
   cpuProfile: boolean;
   rest: { durationS: number; warmupS: number; connections: number; keyCount: number; bodyBytes: number };
   resp: { clients: number; pipelines: number[]; requestsPerPipeline: Record<number, number>; warmupRequests: number };
+  memory: { keyCount: number };
+  /** Open-loop runs at half of Larder's peak (REST GET JSON, RESP GET -P 1). */
+  latency: { durationS: number };
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -72,6 +75,8 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, knownSuites: readonly st
       requestsPerPipeline: quick ? { 1: 40_000, 16: 200_000 } : { 1: 60_000, 16: 400_000 },
       warmupRequests: 20_000,
     },
+    latency: { durationS: quick ? 2 : 10 },
+    memory: { keyCount: positiveInteger(env, 'BENCH_MEMORY_KEYS', quick ? 20_000 : 1_000_000) },
   };
 }
 

@@ -135,3 +135,15 @@ export function cpuSeconds(pid: number): number {
   }
   return totalS;
 }
+
+/** Parses `VmRSS:   123456 kB` out of /proc/<pid>/status into bytes. */
+export function parseStatusRssBytes(status: string): number {
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+  if (match === null) throw new Error('no VmRSS line in /proc status');
+  return Number(match[1]) * 1024;
+}
+
+/** Resident set size of a process, read the same way for every server. */
+export function rssBytes(pid: number): number {
+  return parseStatusRssBytes(readFileSync(`/proc/${pid}/status`, 'utf8'));
+}

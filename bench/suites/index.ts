@@ -6,8 +6,13 @@
  *   - `memory`: bytes per key after loading N x 100-byte values, Larder's INFO `used_memory` (or
  *     the process RSS delta) against redis-server's `used_memory`; a Comparison with unit `B/key`.
  */
+import { memorySuite } from './memory.js';
 import { respSuite } from './resp.js';
 import { restSuite } from './rest.js';
 import type { Suite } from './types.js';
 
-export const SUITES: readonly Suite[] = [restSuite, respSuite];
+export const SUITES: readonly Suite[] = [
+  restSuite,
+  respSuite,
+  memorySuite,
+];

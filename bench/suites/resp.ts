@@ -5,7 +5,10 @@
  */
 import { isSelected } from '../lib/config.js';
 import { alternate, throughputAndEfficiency, withServerCpu, type Comparison, type Sample, type Target } from '../lib/measure.js';
+import { LATENCY_LOAD_FRACTION, latencyAtRate, type PacedTarget } from '../lib/latency.js';
 import { respCommand } from '../lib/net.js';
+import { respFramer } from '../lib/paced.js';
+import { encodeCommand, loadKeys, RespClient } from '../lib/resp-client.js';
 import { runRedisBenchmark } from '../lib/redis-benchmark.js';
 import { startLarder, startRedis, type ServerHandle } from '../servers/catalog.js';
 import type { Suite, SuiteContext } from './types.js';
@@ -69,6 +72,32 @@ async function measureRun(context: SuiteContext, larder: ServerHandle, redis: Se
   });
 }
 
+const LATENCY_FIGURE = 'RESP GET -c 50 at 50% of peak';
+const LATENCY_KEYS = 10_000;
+
+/** Larder's GET -P 1 peak: the median just measured, or one run now when that figure was filtered out. */
+async function getPeak(context: SuiteContext, larder: ServerHandle, rows: readonly Comparison[]): Promise<number> {
+  const measured = rows.find((row) => row.figure === figureOf({ test: 'get', pipeline: 1 }, context.config.resp.clients) && row.unit === 'req/s');
+  if (measured !== undefined) return measured.larder.median;
+  return (await sample(context, larder, { test: 'get', pipeline: 1, requests: context.config.resp.requestsPerPipeline[1] ?? 50_000 })).requestsPerS;
+}
+
+/** p50 / p99 of GET on 10,000 keys x 100 B at half of Larder's peak, open loop, both servers alike. */
+async function measureLatency(context: SuiteContext, larder: ServerHandle, redis: ServerHandle, rows: readonly Comparison[]): Promise<Comparison[]> {
+  for (const server of [larder, redis]) {
+    const client = await RespClient.connect(server.respPort ?? 0);
+    await loadKeys(client, { prefix: 'lat:', from: 0, to: LATENCY_KEYS, value: 'v'.repeat(100) }).finally(() => client.close());
+  }
+  const ratePerS = (await getPeak(context, larder, rows)) * LATENCY_LOAD_FRACTION;
+  const target = (server: ServerHandle): PacedTarget => ({
+    server,
+    port: server.respPort ?? 0,
+    framer: respFramer,
+    request: (index) => encodeCommand(['GET', `lat:${(index * 7919) % LATENCY_KEYS}`]),
+  });
+  return latencyAtRate(context, { suite: 'resp', figure: LATENCY_FIGURE, ratePerS, connections: context.config.resp.clients, targets: [target(larder), target(redis)] });
+}
+
 export const respSuite: Suite = {
   name: 'resp',
   async run(context) {
@@ -76,7 +105,8 @@ export const respSuite: Suite = {
     const runs = config.resp.pipelines
       .flatMap((pipeline) => TESTS.map((test) => ({ test, pipeline, requests: config.resp.requestsPerPipeline[pipeline] ?? config.resp.warmupRequests })))
       .filter((run) => isSelected(config, figureOf(run, config.resp.clients)));
-    if (runs.length === 0) return [];
+    const withLatency = isSelected(config, LATENCY_FIGURE);
+    if (runs.length === 0 && !withLatency) return [];
     const servers: ServerHandle[] = [];
     try {
       const larder = await startLarder({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('resp', 'larder') });
@@ -86,6 +116,7 @@ export const respSuite: Suite = {
       for (const server of servers) await checkRoundTrip(server);
       const rows: Comparison[] = [];
       for (const run of runs) rows.push(...(await measureRun(context, larder, redis, run)));
+      if (withLatency) rows.push(...(await measureLatency(context, larder, redis, rows)));
       return rows;
     } finally {
       for (const server of servers.reverse()) await server.stop();

@@ -7,6 +7,8 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { isSelected } from '../lib/config.js';
 import { alternateAll, throughputAndEfficiency, withServerCpu, type Comparison, type Sample, type Target } from '../lib/measure.js';
+import { LATENCY_LOAD_FRACTION, latencyAtRate, type PacedTarget } from '../lib/latency.js';
+import { httpFramer } from '../lib/paced.js';
 import { loadKeys, RespClient } from '../lib/resp-client.js';
 import { failedRequests, runWrk, type KeysWorkload, type WrkResult } from '../lib/wrk.js';
 import { startBareFastify, startLarder, startWebdis, type ServerHandle } from '../servers/catalog.js';
@@ -127,12 +129,32 @@ async function measureWorkload(context: SuiteContext, servers: RestServers, spec
   return [...against(servers.bare, bareSamples, TARGET_VS_BARE), ...against(servers.webdis, webdisSamples, TARGET_VS_WEBDIS)];
 }
 
+const LATENCY_FIGURE = 'REST GET /keys/:key, JSON at 50% of peak';
+
+/** p50 / p99 of the JSON GET at half of Larder's peak (the figure just measured, or one short run now). */
+async function measureLatency(context: SuiteContext, servers: RestServers, rows: readonly Comparison[]): Promise<Comparison[]> {
+  const { rest } = context.config;
+  const spec = WORKLOADS[0] as RestWorkload;
+  const measured = rows.find((row) => row.figure === spec.figure && row.unit === 'req/s');
+  const workload: KeysWorkload = { method: 'GET', keyPrefix: keyPrefix('json'), keyCount: rest.keyCount, body: 'json', bodyBytes: rest.bodyBytes };
+  const peakPerS = measured?.larder.median ?? (await sample(context, servers.larder, workload, rest.durationS)).requestsPerS;
+  const target = (server: ServerHandle, prefix: string, suffix: string): PacedTarget => ({
+    server,
+    port: Number(new URL(server.httpUrl ?? '').port),
+    framer: httpFramer,
+    request: (index) => `GET ${prefix}${keyPrefix('json')}${(index * 7919) % rest.keyCount + 1}${suffix} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+  });
+  const targets = [target(servers.larder, '/keys/', ''), target(servers.bare, '/keys/', ''), target(servers.webdis, spec.webdisPath.prefix, spec.webdisPath.suffix)];
+  return latencyAtRate(context, { suite: 'rest', figure: LATENCY_FIGURE, ratePerS: peakPerS * LATENCY_LOAD_FRACTION, connections: rest.connections, targets });
+}
+
 export const restSuite: Suite = {
   name: 'rest',
   async run(context) {
     const { config } = context;
     const workloads = WORKLOADS.filter((spec) => isSelected(config, spec.figure));
-    if (workloads.length === 0) return [];
+    const withLatency = isSelected(config, LATENCY_FIGURE);
+    if (workloads.length === 0 && !withLatency) return [];
     const servers: ServerHandle[] = [];
     try {
       const larder = await startLarder({ cpus: config.serverCpus, cpuProfileDir: context.cpuProfileDir('rest', 'larder') });
@@ -146,6 +168,7 @@ export const restSuite: Suite = {
       await Promise.all([populate(larder.httpUrl ?? '', keyCount, bodyBytes), populate(bare.httpUrl ?? '', keyCount, bodyBytes), populateWebdis(webdis, keyCount, bodyBytes)]);
       const rows: Comparison[] = [];
       for (const spec of workloads) rows.push(...(await measureWorkload(context, { larder, bare, webdis }, spec)));
+      if (withLatency) rows.push(...(await measureLatency(context, { larder, bare, webdis }, rows)));
       return rows;
     } finally {
       for (const server of servers.reverse()) await server.stop();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { alternate, median, throughputAndEfficiency, type Sample } from '../../bench/lib/measure.js';
+import { alternate, alternateAll, compareValues, median, sideOf, targetMet, throughputAndEfficiency, type Comparison, type Sample, type Target } from '../../bench/lib/measure.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,5 +116,38 @@ describe('profile files', () => {
     writeFileSync(join(directory, 'larder', 'CPU.20260101.120000.4242.1.002.cpuprofile'), profile('loadModule'));
     const summaries = summarizeProfiles('rest', directory);
     expect(summaries.map((summary) => [summary.server, summary.top[0]?.frame])).toEqual([['larder', 'serve']]);
+  });
+});
+
+describe('targets of every kind', () => {
+  const row = (larder: number, reference: number, target: Target): Comparison =>
+    compareValues({ suite: 's', figure: 'f', unit: 'ms', larder: sideOf('larder', [larder]), reference: sideOf('ref', [reference]), target });
+
+  it('judges at-least and at-most ratios, absolute bars and percentage-point gaps', () => {
+    expect(targetMet(row(90, 100, { kind: 'ratio-at-least', value: 0.9 }))).toBe(true);
+    expect(targetMet(row(89, 100, { kind: 'ratio-at-least', value: 0.9 }))).toBe(false);
+    expect(targetMet(row(121, 100, { kind: 'ratio-at-most', value: 1.2 }))).toBe(false);
+    expect(targetMet(row(9.5, 1, { kind: 'value-at-most', value: 10 }))).toBe(true);
+    expect(targetMet(row(70, 72.5, { kind: 'trails-by-at-most', value: 2 }))).toBe(false);
+    expect(targetMet(row(75, 72.5, { kind: 'trails-by-at-most', value: 2 }))).toBe(true);
+  });
+
+  it('prints n/a rather than a verdict when Larder has no figure, and prints the row note', () => {
+    const missing = { ...row(Number.NaN, 100, { kind: 'ratio-at-most', value: 1.2 }), note: 'maxmemory not supported' };
+    const table = renderTable([missing]);
+    expect(table).toMatch(/f \(ms\)\s+n\/a\s+100\.00 ref\s+n\/a\s+n\/a\s+<= 1\.2x n\/a/);
+    expect(table).toContain('\n    maxmemory not supported');
+  });
+});
+
+describe('alternateAll', () => {
+  it('reverses the order of the servers on every other run', async () => {
+    const order: string[] = [];
+    const side = (name: string) => async (): Promise<Sample> => {
+      order.push(name);
+      return sampleOf(1);
+    };
+    await alternateAll(3, [side('a'), side('b'), side('c')]);
+    expect(order.join('')).toBe('abccbaabc');
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuSeconds } from '../../bench/lib/processes.js';
 import { runRedisBenchmark } from '../../bench/lib/redis-benchmark.js';
-import { startBareFastify, startRedis, type ServerHandle } from '../../bench/servers/catalog.js';
+import { startBareFastify, startRedis, startWebdis, type ServerHandle } from '../../bench/servers/catalog.js';
 
 describe('bare Fastify reference server', () => {
   let server: ServerHandle;
@@ -53,5 +53,25 @@ describe('redis-server reference and redis-benchmark', () => {
     const extra = await startRedis({});
     await extra.stop();
     expect(() => process.kill(extra.pid, 0)).toThrow();
+  });
+});
+
+describe('webdis + redis-server reference', () => {
+  let webdis: ServerHandle;
+  beforeAll(async () => {
+    webdis = await startWebdis({});
+  });
+
+  it('stores a PUT /SET/<key> body and answers it as text and as JSON', async () => {
+    const put = await fetch(`${webdis.httpUrl}/SET/bench:raw:1`, { method: 'PUT', body: 'r'.repeat(100) });
+    expect(await put.json()).toEqual({ SET: [true, 'OK'] });
+    expect(await (await fetch(`${webdis.httpUrl}/GET/bench:raw:1.txt`)).text()).toBe('r'.repeat(100));
+    expect(await (await fetch(`${webdis.httpUrl}/GET/bench:raw:1.json`)).json()).toEqual({ GET: 'r'.repeat(100) });
+  });
+
+  it('counts both processes as the server and stops both', async () => {
+    expect(webdis.cpuPids).toHaveLength(2);
+    await webdis.stop();
+    for (const pid of webdis.cpuPids) expect(() => process.kill(pid, 0)).toThrow();
   });
 });
