@@ -18,7 +18,6 @@ import { writeRefusal } from './persistence/write-gate.js';
 import { createRespServer, type RespServer } from './resp/listener.js';
 import { systemClock, type Clock } from './store/clock.js';
 import { SnapshotCorruptError, SnapshotPersistence, SnapshotVersionError } from './store/snapshot.js';
-import { encodeSnapshot } from './store/snapshot-encoder.js';
 import { Store } from './store/store.js';
 
 /** Redis's ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE: keep sweeping while more than 10% of a sample was expired. */
@@ -112,7 +111,6 @@ function buildAof(loaded: LoadedConfig, log: Logger, engine: Engine, snapshot: S
     rewriteMinBytes: settings.aofRewriteMinBytes,
     onTruncatedTail: settings.aofLoadTruncated,
     log: logCallback(log),
-    captureBase: () => encodeSnapshot(engine.store, engine.store.clock.nowMs()).data,
     // Redis's stop-writes-on-bgsave-error: only while save rules exist and the last save failed.
     snapshotRefusing: () => settings.stopWritesOnSnapshotError && snapshot.saveRules.length > 0 && !snapshot.status().lastSaveOk,
   });

@@ -111,6 +111,11 @@ export class AofWriter {
     return this.state === 'write-error' || this.state === 'failed';
   }
 
+  /** A command is running and has produced forms not yet sealed into a record. */
+  get unitOpen(): boolean {
+    return this.ops.length > 0;
+  }
+
   attach(segment: Segment): void {
     this.segment = segment;
   }

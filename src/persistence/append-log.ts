@@ -1,6 +1,8 @@
+import type { SnapshotSink } from '../store/snapshot-writer.js';
 import { baseFileName, incrFileName, type AofManifest } from './aof-manifest.js';
 import { AofDirectory } from './aof-files.js';
 import { AofWriter, type FsyncPolicy, type LogCallback, type Segment } from './aof-writer.js';
+import { BaseFileSink } from './base-file-sink.js';
 import { errnoCode, type LogFs } from './log-fs.js';
 
 export interface AppendLogOptions {
@@ -15,10 +17,11 @@ export interface AppendLogOptions {
   thresholds: { rewritePercentage(): number; rewriteMinBytes(): number };
   log: LogCallback;
   /**
-   * The point-in-time image of the whole store, taken when called, in snapshot format: the
-   * rewrite's base file. (A background, incremental capture can replace it behind this seam.)
+   * The rewrite's base: captures the whole store as of this call (the capture must begin
+   * before it returns) and streams it in snapshot format to the sink `openSink` gives, over
+   * later event-loop turns; resolves once the sink committed the file.
    */
-  captureBase: () => Buffer;
+  captureBase: (openSink: () => Promise<SnapshotSink>) => Promise<unknown>;
 }
 
 /** A failed rewrite (and the recovery after an fsync failure) is retried after this long. */
@@ -190,12 +193,14 @@ export class AppendLog {
 
   private async rewriteSteps(): Promise<void> {
     const { writer, directory } = this;
+    // Records of a command still running would be in the image and again in the new file.
+    if (writer.unitOpen) await nextTurn();
     // Step 1, all synchronous: what is sealed goes to the old file (if it can), then T.
     const recovering = writer.state === 'failed';
     writer.flushNow();
     const seq = this.nextSeq++;
     const incr = directory.createIncr(seq);
-    const image = this.options.captureBase();
+    const base = this.startBase(seq);
     const coveredSeq = writer.sealed;
     const failuresAtStart = writer.failures;
     const old = writer.switchTo(incr);
@@ -203,18 +208,20 @@ export class AppendLog {
     const newIncr = { file: incrFileName(seq), seq };
     // A first log has nothing to list the new file beside: its records wait for the final manifest.
     const initial = oldManifest.incrs.length === 0;
-    if (recovering || initial) this.closeQuietly(old.previous);
-    else await this.listNewIncr(old, oldManifest, newIncr, incr);
     try {
+      if (recovering || initial) this.closeQuietly(old.previous);
+      else await this.listNewIncr(old, oldManifest, newIncr, incr);
       // Steps 3 and 4 (the new file's header must be durable before a manifest names it).
       if (recovering || initial) await this.options.fs.datasync(incr.fd);
-      await directory.writeBase(seq, image);
+      await base;
       const final: AofManifest = { base: { file: baseFileName(seq), seq }, incrs: [newIncr] };
       await directory.writeManifest(final);
       this.manifest = final;
     } catch (error) {
       // Without a durable manifest naming it, nothing written to the new file is safe.
       if (initial) writer.fsyncFailed(error, 'creating the append-only log');
+      // The capture goes on until its file is written or abandoned: never two at once.
+      await base.catch(() => undefined);
       throw error;
     }
     writer.markDurable(coveredSeq, failuresAtStart);
@@ -222,6 +229,16 @@ export class AppendLog {
     this.listedBytes = this.sizeOfListed(this.manifest) - writer.appendedBytes;
     this.rewriteBaseBytes = this.currentBytes();
     await directory.removeUnlisted(this.manifest);
+  }
+
+  /** Begins the base image now (T) and streams it to the base file of `seq` over later turns. */
+  private startBase(seq: number): Promise<unknown> {
+    const { fs, dir } = this.options;
+    const path = this.directory.path(baseFileName(seq));
+    const done = this.options.captureBase(async () => BaseFileSink.create(fs, dir, path));
+    // Observed at once: a failure while step 2 is still running must not go unhandled.
+    done.catch(() => undefined);
+    return done;
   }
 
   private closeQuietly(segment: Segment | undefined): void {
@@ -266,4 +283,8 @@ export class AppendLog {
     for (const incr of manifest.incrs) bytes += this.directory.sizeOf(incr.file);
     return bytes;
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -25,6 +25,11 @@ export interface LogFs {
   openTruncate(path: string): number;
   /** Appends up to `length` bytes of `data` from `offset`; returns how many went out (short writes happen). */
   append(fd: number, data: Buffer, offset: number, length: number): number;
+  /**
+   * Writes all of `data` at `position` on the thread pool (a base file streamed while the
+   * event loop keeps serving); resolves once every byte was handed to the kernel.
+   */
+  writeAt(fd: number, data: Buffer, position: number): Promise<void>;
   /** Cuts the file back to `sizeBytes` (undoes a partial append). */
   truncate(fd: number, sizeBytes: number): void;
   /** fdatasync(2): the file's bytes (and its size) are on the device when this resolves. */
@@ -42,6 +47,12 @@ const FILE_MODE = 0o600;
 
 function missing(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+}
+
+function writeOnce(fd: number, data: Buffer, offset: number, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fs.write(fd, data, offset, length, position, (error, bytesWritten) => (error === null ? resolve(bytesWritten) : reject(error)));
+  });
 }
 
 /** The real file system. */
@@ -74,6 +85,11 @@ export const nodeLogFs: LogFs = {
   openAppend: (path) => fs.openSync(path, 'a', FILE_MODE),
   openTruncate: (path) => fs.openSync(path, 'w', FILE_MODE),
   append: (fd, data, offset, length) => fs.writeSync(fd, data, offset, length, null),
+  writeAt: async (fd, data, position) => {
+    for (let done = 0; done < data.length; ) {
+      done += await writeOnce(fd, data, done, data.length - done, position + done);
+    }
+  },
   truncate: (fd, sizeBytes) => fs.ftruncateSync(fd, sizeBytes),
   datasync: (fd) =>
     new Promise((resolve, reject) => {

@@ -9,15 +9,35 @@ export interface SnapshotWriteResult {
   bytes: number;
 }
 
-export interface BackgroundSnapshotOptions {
+/**
+ * Where a background snapshot's bytes go, in order: an atomic file. `AtomicStream` (node:fs) is
+ * one; the append-only log's base files use one over its own file seam (src/persistence).
+ * `write()` only queues; the first failure is kept and rethrown by `settled()` / `commit()`.
+ */
+export interface SnapshotSink {
+  write(chunk: Buffer): void;
+  /** Bytes queued and not yet written: the walk waits for the disk when this grows too large. */
+  readonly backlogBytes: number;
+  readonly failed: boolean;
+  settled(): Promise<void>;
+  /** Makes the whole file durable under its final name; resolves with its size in bytes. */
+  commit(): Promise<number>;
+  /** Removes what was written; the final name keeps its previous content. Never rejects. */
+  abort(): Promise<void>;
+}
+
+export interface StreamSnapshotOptions {
   /** The capture's moment: keys whose TTL has passed by then are left out. */
   nowMs: number;
-  /** Test seam for the file-system calls (see atomic-file.ts). */
-  io?: AtomicFs;
   /** How long one slice of the walk may hold the event loop. */
   sliceMs?: number;
   /** Encoded bytes the disk may fall behind by before the walk waits for it. */
   maxBacklogBytes?: number;
+}
+
+export interface BackgroundSnapshotOptions extends StreamSnapshotOptions {
+  /** Test seam for the file-system calls (see atomic-file.ts). */
+  io?: AtomicFs;
 }
 
 export interface BackgroundSnapshotResult extends SnapshotWriteResult {
@@ -71,10 +91,19 @@ export function writeSnapshotSync(store: Store, file: string, options: { nowMs: 
  * every later write is in the new log and none of them in the image.
  */
 export function writeSnapshotInBackground(store: Store, file: string, options: BackgroundSnapshotOptions): BackgroundSnapshot {
+  return streamSnapshotInBackground(store, () => AtomicStream.open(file, options.io ?? nodeFs), options);
+}
+
+/**
+ * writeSnapshotInBackground with the destination chosen by the caller: the image is captured as
+ * of this call (synchronously: `openSink` is called after the capture began), then streamed to
+ * the sink the promise gives, and committed.
+ */
+export function streamSnapshotInBackground(store: Store, openSink: () => Promise<SnapshotSink>, options: StreamSnapshotOptions): BackgroundSnapshot {
   const pending: Buffer[] = [];
   const encoder = new SnapshotEncoder(options.nowMs, (chunk) => pending.push(chunk));
   const capture = new SnapshotCapture(store, encoder, options.nowMs);
-  const done = drive(capture, encoder, pending, file, options).catch((error: unknown) => {
+  const done = drive(capture, encoder, pending, openSink, options).catch((error: unknown) => {
     capture.stop();
     throw error;
   });
@@ -85,10 +114,10 @@ async function drive(
   capture: SnapshotCapture,
   encoder: SnapshotEncoder,
   pending: Buffer[],
-  file: string,
-  options: BackgroundSnapshotOptions,
+  openSink: () => Promise<SnapshotSink>,
+  options: StreamSnapshotOptions,
 ): Promise<BackgroundSnapshotResult> {
-  const stream = await AtomicStream.open(file, options.io ?? nodeFs);
+  const stream = await openSink();
   const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
   const maxBacklogBytes = options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES;
   try {

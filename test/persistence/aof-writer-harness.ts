@@ -2,7 +2,6 @@ import type { Reply } from '../../src/commands/reply.js';
 import type { ClientSession } from '../../src/commands/types.js';
 import { AofRuntime } from '../../src/persistence/aof-runtime.js';
 import type { FsyncPolicy } from '../../src/persistence/aof-writer.js';
-import { encodeSnapshot } from '../../src/store/snapshot-encoder.js';
 import { testEngine, type TestEngine } from '../support/engine.js';
 import { SimulatedDisk } from '../support/simulated-disk.js';
 
@@ -22,6 +21,8 @@ export interface ProcessOptions {
   rewritePercentage?: number;
   rewriteMinBytes?: number;
   startMs?: number;
+  /** The rewrite capture's slice (AofRuntimeOptions.captureSliceMs). */
+  captureSliceMs?: number;
 }
 
 /** A Larder "process" over `disk`: a fresh engine that loads the log from it, as start-up does. */
@@ -39,7 +40,7 @@ export async function startProcess(disk: SimulatedDisk, options: ProcessOptions 
     rewriteMinBytes: options.rewriteMinBytes ?? 1,
     onTruncatedTail: 'load',
     log: (level, message) => messages.push(`${level}: ${message}`),
-    captureBase: () => encodeSnapshot(e.store, e.clock.nowMs()).data,
+    captureSliceMs: options.captureSliceMs,
     snapshotRefusing: () => false,
   });
   Object.assign(e.persistence, { rewriteLog: () => runtime.rewrite() });

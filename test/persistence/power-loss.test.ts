@@ -11,8 +11,16 @@ import { startProcess, type LogProcess } from './aof-writer-harness.js';
  * rewrites alike; sometimes keeping part of the unsynced tail, i.e. a torn last record), and a
  * restart from what the simulated disk kept. Every cycle asserts that the recovered state is the
  * state after some prefix of the issued history that contains every acknowledged write.
+ *
+ * A rewrite's base is captured in the background, so the workload runs in database 1 behind
+ * FILLER_KEYS unchanging keys in database 0: with 0 ms capture slices (~128 keys a turn) the walk
+ * spans several turns, writes made meanwhile go through the capture's copy-on-write and into the
+ * new incremental file, and crashes fall in the middle of it.
  */
 const CYCLES = 1000;
+const FILLER_KEYS = 400;
+const WORKLOAD_DB = '1';
+const CAPTURE_SLICE_MS = 0;
 const SEED = Number(process.env['POWER_LOSS_SEED'] ?? 20261121);
 
 /** mulberry32: a small seeded generator, so a failing cycle can be replayed from its seed. */
@@ -49,8 +57,16 @@ function run(e: TestEngine, session: ClientSession, unit: Unit): Reply {
   return reply;
 }
 
+/** A client of the workload's database. */
+function client(p: LogProcess): ClientSession {
+  const session = p.client();
+  p.e.dispatcher.dispatch(['SELECT', WORKLOAD_DB], session);
+  return session;
+}
+
 function dump(e: TestEngine): Dump {
   const session = e.newSession('resp', true);
+  e.dispatcher.dispatch(['SELECT', WORKLOAD_DB], session);
   const out: Dump = {};
   const keys = (e.dispatcher.dispatch(['KEYS', '*'], session) as string[]).sort();
   for (const key of keys) {
@@ -62,6 +78,7 @@ function dump(e: TestEngine): Dump {
 
 function seeded(state: Dump): TestEngine {
   const e = testEngine();
+  e.dispatcher.dispatch(['SELECT', WORKLOAD_DB], e.session);
   for (const [key, value] of Object.entries(state)) {
     e.dispatcher.dispatch(Array.isArray(value) ? ['RPUSH', key, ...value] : ['SET', key, value], e.session);
   }
@@ -85,15 +102,20 @@ interface CycleOutcome {
   units: Unit[];
   acknowledged: number;
   rewrites: number;
+  /** Units that wrote while a rewrite (its capture walk, its file switches) was in progress. */
+  writtenDuringRewrite: number;
+  crashedDuringRewrite: boolean;
+  rewritesCompleted: number;
 }
 
 /** Random writes from three clients over a few event-loop turns, then the power goes out. */
 async function cycle(p: LogProcess, disk: SimulatedDisk, next: () => number): Promise<CycleOutcome> {
-  const clients = [p.client(), p.client(), p.client()];
+  const clients = [client(p), client(p), client(p)];
   const units: Unit[] = [];
   let acknowledged = 0;
   let rewrites = 0;
-  const turnsBeforeCrash = 1 + Math.floor(next() * 12);
+  let writtenDuringRewrite = 0;
+  const turnsBeforeCrash = 1 + Math.floor(next() * 24);
   for (let turn = 0; turn < turnsBeforeCrash; turn++) {
     const count = Math.floor(next() * 4);
     for (let i = 0; i < count; i++) {
@@ -103,6 +125,7 @@ async function cycle(p: LogProcess, disk: SimulatedDisk, next: () => number): Pr
       run(p.e, clients[Math.floor(next() * clients.length)]!, unit);
       // A unit that changed nothing (DEL of missing keys) has no record: its reply says nothing about durability.
       if (p.e.durability.sealedRecords === mark) continue;
+      if (p.runtime.log?.rewriteStatus().inProgress === true) writtenDuringRewrite++;
       const released = p.e.durability.durable(mark);
       if (released === undefined) acknowledged = Math.max(acknowledged, index);
       else void released.then(() => (acknowledged = Math.max(acknowledged, index)));
@@ -111,24 +134,36 @@ async function cycle(p: LogProcess, disk: SimulatedDisk, next: () => number): Pr
     p.e.clock.advance(Math.floor(next() * 3));
     await new Promise((resolve) => setImmediate(resolve));
   }
+  const crashedDuringRewrite = p.runtime.log?.rewriteStatus().inProgress === true;
+  const rewritesCompleted = p.messages.filter((message) => message === 'info: append-only log rewritten').length;
   p.runtime.halt();
   // Sometimes part of the unsynced tail reaches the platter: a torn last record.
   disk.crash(next() < 0.3 ? next() : 0);
-  return { units, acknowledged, rewrites };
+  return { units, acknowledged, rewrites, writtenDuringRewrite, crashedDuringRewrite, rewritesCompleted };
+}
+
+/** The first process, with the unchanging keys that make a rewrite's capture span several turns. */
+async function firstProcess(disk: SimulatedDisk): Promise<LogProcess> {
+  const p = await startProcess(disk, { policy: 'always', startMs: 1_700_000_000_000, captureSliceMs: CAPTURE_SLICE_MS });
+  const session = p.client();
+  for (let i = 0; i < FILLER_KEYS; i++) p.e.dispatcher.dispatch(['SET', `filler:${i}`, 'x'.repeat(20)], session);
+  await p.e.durability.durable(0);
+  return p;
 }
 
 describe('power loss under appendfsync always', () => {
   it(`${CYCLES} crashes at random points lose no acknowledged write and recover a prefix of the history (seed ${SEED})`, async () => {
     const next = random(SEED);
     const disk = new SimulatedDisk();
-    let p = await startProcess(disk, { policy: 'always', startMs: 1_700_000_000_000 });
+    let p = await firstProcess(disk);
     let start: Dump = {};
-    let totals = { units: 0, acknowledged: 0, rewrites: 0, lostUnacknowledged: 0 };
+    let totals = { units: 0, acknowledged: 0, rewrites: 0, lostUnacknowledged: 0, writtenDuringRewrite: 0, crashesDuringRewrite: 0, rewritesCompleted: 0 };
     for (let n = 0; n < CYCLES; n++) {
       const before = p;
       const outcome = await cycle(p, disk, next);
       const clockMs = p.e.clock.nowMs();
-      p = await startProcess(disk, { policy: 'always', startMs: clockMs + 1 });
+      p = await startProcess(disk, { policy: 'always', startMs: clockMs + 1, captureSliceMs: CAPTURE_SLICE_MS });
+      expect(p.e.store.db(0).size, `cycle ${n}: the unchanging keys survive`).toBe(FILLER_KEYS);
       const recovered = dump(p.e);
       const matches = matchingPrefixes(start, outcome.units, recovered);
       const context = `cycle ${n} (seed ${SEED}): ${outcome.acknowledged} of ${outcome.units.length} units acknowledged, prefixes matching ${JSON.stringify(matches)}; log of the crashed process: ${before.messages.join(' | ')}`;
@@ -139,12 +174,21 @@ describe('power loss under appendfsync always', () => {
         acknowledged: totals.acknowledged + outcome.acknowledged,
         rewrites: totals.rewrites + outcome.rewrites,
         lostUnacknowledged: totals.lostUnacknowledged + outcome.units.length - Math.max(...matches),
+        writtenDuringRewrite: totals.writtenDuringRewrite + outcome.writtenDuringRewrite,
+        crashesDuringRewrite: totals.crashesDuringRewrite + (outcome.crashedDuringRewrite ? 1 : 0),
+        rewritesCompleted: totals.rewritesCompleted + outcome.rewritesCompleted,
       };
       start = recovered;
     }
     p.runtime.halt();
-    console.log(`power loss: ${CYCLES} cycles, ${totals.units} units issued, ${totals.acknowledged} acknowledged (0 lost), ${totals.lostUnacknowledged} unacknowledged lost, ${totals.rewrites} rewrites started`);
+    console.log(
+      `power loss: ${CYCLES} cycles, ${totals.units} units issued, ${totals.acknowledged} acknowledged (0 lost), ${totals.lostUnacknowledged} unacknowledged lost, ` +
+        `${totals.rewrites} rewrites started (${totals.rewritesCompleted} completed), ${totals.writtenDuringRewrite} units written while a rewrite was in progress, ${totals.crashesDuringRewrite} crashes in the middle of a rewrite`,
+    );
     expect(totals.rewrites).toBeGreaterThan(50);
+    expect(totals.writtenDuringRewrite).toBeGreaterThan(100);
+    expect(totals.crashesDuringRewrite).toBeGreaterThan(50);
+    expect(totals.rewritesCompleted).toBeGreaterThan(50);
     expect(totals.acknowledged).toBeGreaterThan(CYCLES);
   }, 240_000);
 });
