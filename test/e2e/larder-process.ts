@@ -88,6 +88,8 @@ export async function runLarder(args: readonly string[], env: Record<string, str
 export interface LarderProcess {
   pid: number;
   httpUrl: string;
+  /** The RESP listener's port, when the arguments enabled it (`--resp.port=<n>`). */
+  respPort: number | undefined;
   /** Everything written to stdout so far (JSON log lines when piped). */
   stdout(): string;
   stderr(): string;
@@ -98,34 +100,49 @@ export interface LarderProcess {
 interface ReadyLine {
   msg?: string;
   http?: string;
+  /** `host:port`, or null when the RESP listener is off. */
+  resp?: string | null;
 }
 
-function readyUrl(stdout: string): string | undefined {
+function readyLine(stdout: string): ReadyLine | undefined {
   for (const line of stdout.split('\n')) {
     if (!line.includes('"larder ready"')) continue;
-    const parsed = JSON.parse(line) as ReadyLine;
-    return parsed.http;
+    return JSON.parse(line) as ReadyLine;
   }
   return undefined;
 }
 
-/** Starts larder and waits for its "larder ready" log line; data lives in a fresh temp dir unless given. */
-export async function startLarder(args: readonly string[] = [], env: Record<string, string> = {}): Promise<LarderProcess> {
-  const child = spawnLarder(['--http.port', '0', '--resp.port', '0', ...args], env);
+export interface StartOptions {
+  /** A command line the CLI runs under, e.g. `['fiu-run', '-x', '--']`: the server is its last exec. */
+  wrapper?: readonly string[];
+}
+
+/**
+ * Starts larder and waits for its "larder ready" log line; data lives in a fresh temp dir unless
+ * given. The HTTP port is ephemeral; RESP is off unless `args` carries `--resp.port=<n>`.
+ */
+export async function startLarder(args: readonly string[] = [], env: Record<string, string> = {}, options: StartOptions = {}): Promise<LarderProcess> {
+  // convict reads a repeated flag as an array, so the default goes in only when the test gave none.
+  const respDefault = args.some((arg) => arg.startsWith('--resp.port')) ? [] : ['--resp.port', '0'];
+  const fullArgs = ['--http.port', '0', ...respDefault, ...args];
+  const command = options.wrapper === undefined ? undefined : [...options.wrapper, process.execPath, ...CLI_ARGS, ...fullArgs];
+  const child = spawnLarder(fullArgs, env, command);
   const output = collect(child);
   const deadline = Date.now() + START_TIMEOUT_MS;
-  let httpUrl = readyUrl(output.stdout());
-  while (httpUrl === undefined) {
+  let ready = readyLine(output.stdout());
+  while (ready?.http === undefined) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`larder did not become ready (exit ${child.exitCode}):\n${output.stdout()}\n${output.stderr()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
-    httpUrl = readyUrl(output.stdout());
+    ready = readyLine(output.stdout());
   }
+  const respPort = typeof ready.resp === 'string' ? Number(ready.resp.slice(ready.resp.lastIndexOf(':') + 1)) : undefined;
   return {
     pid: child.pid ?? -1,
-    httpUrl,
+    httpUrl: ready.http,
+    respPort,
     stdout: output.stdout,
     stderr: output.stderr,
     stop: async (signal = 'SIGTERM') => {
