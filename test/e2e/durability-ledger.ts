@@ -79,8 +79,8 @@ export class WriteLedger {
   /**
    * Reads everything back from a (restarted) server and compares it with what was acknowledged.
    * Then the server's state becomes the ledger's truth: what came back is on disk, so it counts as
-   * acknowledged from now on (the next crash must not take it away); what did not come back and
-   * was never acknowledged never happened.
+   * acknowledged from now on (the next crash must not take it away); what did not come back is
+   * reported if it was acknowledged and forgotten either way.
    */
   async reconcile(respPort: number): Promise<Audit> {
     const connection = await RespConnection.open(respPort);
@@ -104,8 +104,9 @@ export class WriteLedger {
     const write = this.keys.get(key);
     if (write === undefined) return;
     if (value === null) {
+      // Reported once: from here on the server's state is the truth the next crash is judged by.
       if (write.ackedAtMs !== undefined) audit.lostKeys.push({ key, ackedAtMs: write.ackedAtMs });
-      else this.keys.delete(key);
+      this.keys.delete(key);
       return;
     }
     audit.presentKeys += 1;
