@@ -34,8 +34,12 @@ interface LoadState {
   result: LoadResult;
 }
 
-function refused(state: LoadState, text: string): void {
+/** A writer whose write was refused pauses this long: refusals are instant, and a tight loop of them would starve the server. */
+const REFUSAL_PAUSE_MS = 20;
+
+async function refused(state: LoadState, text: string): Promise<void> {
   state.result.refusals.set(text, (state.result.refusals.get(text) ?? 0) + 1);
+  await new Promise((resolve) => setTimeout(resolve, REFUSAL_PAUSE_MS));
 }
 
 function describeReply(reply: RespValue): string {
@@ -47,12 +51,12 @@ async function respWrite(ledger: WriteLedger, connection: RespConnection, state:
   if (sequence % 2 === 0) {
     const write = ledger.keyIssued(key);
     const reply = await connection.call('SET', key, write.value);
-    if (reply !== 'OK') return refused(state, describeReply(reply));
+    if (reply !== 'OK') return await refused(state, describeReply(reply));
     write.ackedAtMs = Date.now();
   } else {
     ledger.counterIssued(counter);
     const reply = await connection.call('INCR', counter);
-    if (typeof reply !== 'number') return refused(state, describeReply(reply));
+    if (typeof reply !== 'number') return await refused(state, describeReply(reply));
     ledger.counterAcknowledged(counter, reply);
   }
   state.result.acknowledged += 1;
@@ -93,7 +97,7 @@ async function restWriter(ledger: WriteLedger, target: LoadTarget, state: LoadSt
       write.ackedAtMs = Date.now();
       state.result.acknowledged += 1;
     } else {
-      refused(state, `HTTP ${response.status} ${body.slice(0, 200)}`);
+      await refused(state, `HTTP ${response.status} ${body.slice(0, 200)}`);
     }
   }
 }
