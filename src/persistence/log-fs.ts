@@ -21,7 +21,7 @@ export interface LogFs {
   sizeOf(path: string): number | undefined;
   /** Opens for appending (O_APPEND), creating the file empty if it is missing. */
   openAppend(path: string): number;
-  /** Opens for writing from offset 0, truncating or creating it (temp files). */
+  /** Opens empty (truncating or creating it), for appending (O_APPEND) like `openAppend`. */
   openTruncate(path: string): number;
   /** Appends up to `length` bytes of `data` from `offset`; returns how many went out (short writes happen). */
   append(fd: number, data: Buffer, offset: number, length: number): number;
@@ -44,6 +44,13 @@ export interface LogFs {
 
 /** Log files hold user data (possibly secrets): owner-only, like the snapshot. */
 const FILE_MODE = 0o600;
+/**
+ * Every fd the log writes through is O_APPEND. `append` writes at the fd's offset, and a write
+ * error is undone with ftruncate, which does not move that offset: without O_APPEND the next
+ * append would land past the new end and leave a hole of zeros in the middle of the log (seen on
+ * a tmpfs and ext4 that filled up: a short write, ENOSPC, truncate, then corruption at restart).
+ */
+const TRUNCATE_FOR_APPEND = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_APPEND;
 
 function missing(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'ENOENT';
@@ -83,7 +90,7 @@ export const nodeLogFs: LogFs = {
     }
   },
   openAppend: (path) => fs.openSync(path, 'a', FILE_MODE),
-  openTruncate: (path) => fs.openSync(path, 'w', FILE_MODE),
+  openTruncate: (path) => fs.openSync(path, TRUNCATE_FOR_APPEND, FILE_MODE),
   append: (fd, data, offset, length) => fs.writeSync(fd, data, offset, length, null),
   writeAt: async (fd, data, position) => {
     for (let done = 0; done < data.length; ) {
