@@ -74,9 +74,13 @@ export class Dispatcher {
   /**
    * The entry for doors that can park a client (RESP): a blocking command with nothing to serve
    * answers a `BlockedReply` for the door to wait on.
+   *
+   * `nowMs`: a clock reading the door took for a run of commands it executes back to back (one
+   * pipeline batch), which then all see the same time, as the commands of an EXEC do in Redis.
+   * Reading the clock costs ~0.1 µs in Node, a sixth of a pipelined SET; omitted, it is read here.
    */
-  dispatchBlocking(argv: string[], session: ClientSession): Reply | BlockedReply {
-    return this.run(argv, session, true);
+  dispatchBlocking(argv: string[], session: ClientSession, nowMs?: number): Reply | BlockedReply {
+    return this.run(argv, session, true, nowMs);
   }
 
   /**
@@ -113,7 +117,7 @@ export class Dispatcher {
     this.gates.push(gate);
   }
 
-  private run(argv: string[], session: ClientSession, mayBlock: boolean): Reply | BlockedReply {
+  private run(argv: string[], session: ClientSession, mayBlock: boolean, nowMs?: number): Reply | BlockedReply {
     const resolved = this.resolve(argv, session);
     const refusal = this.depth === 0 && !(resolved instanceof CommandError) ? this.gateRefusal(resolved, argv, session) : undefined;
     if (refusal !== undefined) {
@@ -137,7 +141,7 @@ export class Dispatcher {
     if (oversized !== undefined) return oversized;
     // One instant for a whole EXEC, as Redis's execution unit: a key cannot expire halfway through a
     // transaction, and the append log records the unit with one time that replays every command in it.
-    if (this.depth === 0) this.unitNowMs = this.store.clock.nowMs();
+    if (this.depth === 0) this.unitNowMs = nowMs ?? this.store.clock.nowMs();
     // Commands run by EXEC (depth > 0) never block, as in Redis.
     const ctx = this.context(session, this.unitNowMs, mayBlock && this.depth === 0);
     this.totalCommands++;

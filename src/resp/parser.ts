@@ -36,6 +36,10 @@ export const UNAUTHENTICATED_MAX_BULK_BYTES = 16 * 1024;
 const INT32_MAX = 2_147_483_647;
 /** What one collected argument costs beyond its bytes (string header + array slot), for the query-buffer limit. */
 const ARGUMENT_OVERHEAD_BYTES = 16;
+/** Argument lists up to this count are allocated at their declared size. */
+const PRESIZED_ARGS_MAX = 64;
+/** Longer first arguments are not commands anyone pipelines; they are not remembered. */
+const MAX_REMEMBERED_NAME = 32;
 
 const CR = 13;
 const LF = 10;
@@ -90,19 +94,32 @@ function latin1(buf: Buffer, start: number, end: number): string {
 
 /**
  * The common header, `<digits>\r` right after a `*` or `$`, parsed in one pass without a native
- * search. Returns the value and the CR's index, or undefined for anything else (incomplete,
- * negative, malformed), which the general path then handles with Redis's exact semantics.
+ * search. Returns the value, or -1 for anything else (incomplete, negative, malformed), which the
+ * general path then handles with Redis's exact semantics. The CR is at `start + quickHeaderDigits`.
+ * Two results without an object: this runs twice per argument, and a `{value, cr}` per call was
+ * the parser's largest allocation.
  */
-function quickHeader(buf: Buffer, start: number): { value: number; cr: number } | undefined {
+let quickHeaderDigits = 0;
+function quickHeader(buf: Buffer, start: number): number {
   let value = 0;
   const limit = Math.min(buf.length - 1, start + 16);
   for (let i = start; i < limit; i++) {
     const code = buf[i]!;
-    if (code === CR) return i === start || (buf[start] === ZERO && i - start > 1) ? undefined : { value, cr: i };
-    if (code < ZERO || code > NINE) return undefined;
+    if (code === CR) {
+      quickHeaderDigits = i - start;
+      return i === start || (buf[start] === ZERO && i - start > 1) ? -1 : value;
+    }
+    if (code < ZERO || code > NINE) return -1;
     value = value * 10 + (code - ZERO);
   }
-  return undefined;
+  return -1;
+}
+
+/** Whether `buf[start, end)` holds exactly the bytes of the one-byte string `text`. */
+function bytesEqual(buf: Buffer, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = start; i < end; i++) if (buf[i] !== text.charCodeAt(i - start)) return false;
+  return true;
 }
 
 export class RespParser {
@@ -113,7 +130,11 @@ export class RespParser {
   private pos = 0;
   /** Arguments of the multibulk command being read; null between commands. */
   private args: string[] | null = null;
+  /** Arguments collected into `args` so far, and how many are still to come. */
+  private argCount = 0;
   private argsLeft = 0;
+  /** The last command name read (see `commandName`). */
+  private lastName = '';
   /** Declared length of the bulk being read, or -1 while waiting for a `$` header. */
   private bulkBytes = -1;
   /** Pieces of a bulk that spans chunks, and how many of its bytes (plus CRLF) they hold. */
@@ -146,7 +167,7 @@ export class RespParser {
     let held = this.buf.length - this.pos + this.queuedBytes + this.pieceBytes;
     // Each collected argument also costs a string header and an array slot, whatever its length:
     // without this, `*2000000000` followed by endless `$0` arguments would never reach the limit.
-    if (this.args !== null) for (const arg of this.args) held += arg.length + ARGUMENT_OVERHEAD_BYTES;
+    if (this.args !== null) for (let i = 0; i < this.argCount; i++) held += this.args[i]!.length + ARGUMENT_OVERHEAD_BYTES;
     return held;
   }
 
@@ -205,11 +226,9 @@ export class RespParser {
   /** Reads `*<count>\r\n`; returns null after setting up the argument list or for an empty command. */
   private startMultibulk(): undefined | ProtocolError | null {
     const quick = quickHeader(this.buf, this.pos + 1);
-    if (quick !== undefined && quick.value > 0 && quick.value <= INT32_MAX && (quick.value <= UNAUTHENTICATED_MAX_ARGS || !this.authRequired)) {
-      this.pos = quick.cr + 2;
-      this.args = [];
-      this.argsLeft = quick.value;
-      this.bulkBytes = -1;
+    if (quick > 0 && quick <= INT32_MAX && (quick <= UNAUTHENTICATED_MAX_ARGS || !this.authRequired)) {
+      this.pos += quickHeaderDigits + 3;
+      this.startArguments(quick);
       return null;
     }
     const cr = this.buf.indexOf(CR, this.pos);
@@ -222,11 +241,17 @@ export class RespParser {
     if (Number.isNaN(count) || count > INT32_MAX) return this.fail('invalid multibulk length');
     if (count > UNAUTHENTICATED_MAX_ARGS && this.authRequired) return this.fail('unauthenticated multibulk length');
     this.pos = cr + 2;
-    if (count <= 0) return null;
-    this.args = [];
+    if (count > 0) this.startArguments(count);
+    return null;
+  }
+
+  private startArguments(count: number): void {
+    // Pre-sized when the count is plausible: growing from [] reallocates on the first push. A
+    // declared count is only a promise (`*1000000` may never be followed), so large ones grow.
+    this.args = count <= PRESIZED_ARGS_MAX ? new Array<string>(count) : [];
+    this.argCount = 0;
     this.argsLeft = count;
     this.bulkBytes = -1;
-    return null;
   }
 
   /** Reads one inline line; returns null for a blank line or once arguments are ready in `args`. */
@@ -251,7 +276,7 @@ export class RespParser {
       }
       const arg = this.readBulk();
       if (arg === undefined) return undefined;
-      this.args!.push(arg);
+      this.args![this.argCount++] = arg;
       this.argsLeft--;
       this.bulkBytes = -1;
     }
@@ -262,10 +287,10 @@ export class RespParser {
 
   /** Reads `$<length>\r\n` into `bulkBytes`; returns null on success. */
   private readBulkHeader(): undefined | ProtocolError | null {
-    const quick = this.buf[this.pos] === DOLLAR ? quickHeader(this.buf, this.pos + 1) : undefined;
-    if (quick !== undefined && quick.value <= this.limits.maxBulkBytes && (quick.value <= UNAUTHENTICATED_MAX_BULK_BYTES || !this.authRequired)) {
-      this.pos = quick.cr + 2;
-      this.bulkBytes = quick.value;
+    const quick = this.buf[this.pos] === DOLLAR ? quickHeader(this.buf, this.pos + 1) : -1;
+    if (quick >= 0 && quick <= this.limits.maxBulkBytes && (quick <= UNAUTHENTICATED_MAX_BULK_BYTES || !this.authRequired)) {
+      this.pos += quickHeaderDigits + 3;
+      this.bulkBytes = quick;
       return null;
     }
     const cr = this.buf.indexOf(CR, this.pos);
@@ -291,7 +316,7 @@ export class RespParser {
     const payloadEnd = this.pos + Math.max(0, this.bulkBytes - this.pieceBytes);
     let value: string;
     if (this.pieces.length === 0) {
-      value = latin1(this.buf, this.pos, payloadEnd);
+      value = this.argCount === 0 ? this.commandName(payloadEnd) : latin1(this.buf, this.pos, payloadEnd);
     } else {
       this.pieces.push(this.buf.toString('latin1', this.pos, payloadEnd));
       value = this.pieces.join('');
@@ -300,6 +325,18 @@ export class RespParser {
     this.pieceBytes = 0;
     this.pos += needed;
     return value;
+  }
+
+  /**
+   * A command name: the previous command's string when the bytes are the same, as they are in
+   * most pipelines. The reused string has its hash computed already, so the command-table lookup
+   * skips hashing and nothing is allocated.
+   */
+  private commandName(end: number): string {
+    if (bytesEqual(this.buf, this.pos, end, this.lastName)) return this.lastName;
+    const name = latin1(this.buf, this.pos, end);
+    if (name.length <= MAX_REMEMBERED_NAME) this.lastName = name;
+    return name;
   }
 
   /** Moves the unread part of the current buffer (a partial bulk) into `pieces`. */

@@ -31,6 +31,12 @@ describe('RESP multibulk requests', () => {
     ]);
   });
 
+  it('reads each command name exactly when consecutive names repeat or differ in one byte', () => {
+    // The parser reuses the previous name's string when the bytes match; near-misses must not.
+    const names = ['SET', 'SET', 'SEt', 'GET', 'GETDEL', 'GET', 'set', 'SET'];
+    expect(parseAll([names.map((name) => multibulk(name, 'k')).join('')])).toEqual(names.map((name) => [name, 'k']));
+  });
+
   it('yields the same commands when the pipeline is split at every byte boundary', () => {
     const pipeline = multibulk('SET', 'key', 'a\r\nb') + 'PING\r\n' + multibulk('MSET', 'a', '', 'b', 'x'.repeat(300)) + multibulk('GET', 'key');
     const expected = parseAll([pipeline]);
