@@ -43,7 +43,5 @@ export function storeString(ctx: CommandContext, key: string, entry: Entry | und
     ctx.db.set(key, value);
     return;
   }
-  entry.value = value;
-  entry.meta = undefined;
-  ctx.db.touch(key);
+  ctx.db.replaceString(key, entry, value);
 }

@@ -12,6 +12,13 @@ export interface AggregateValue {
   readonly type: Exclude<ValueType, 'string'>;
   /** A deep copy (COPY must not share structure with the source). */
   clone(): AggregateValue;
+  /** Heap bytes the value holds (memory-model.ts), kept up to date as members come and go: O(1). */
+  readonly sizeBytes: number;
+  /**
+   * What the keyspace last counted for this value in its total: a write changes `sizeBytes`
+   * first, and the keyspace adds the difference when the change is published (touch / delete).
+   */
+  chargedBytes: number;
 }
 
 export type StoredValue = string | AggregateValue;
@@ -28,6 +35,12 @@ export class Entry {
   slot = -1;
   /** Index in the keyspace's array of keys with a TTL, or -1. */
   volatileIndex = -1;
+  /**
+   * The eviction policy's access stamp, 24 bits as in Redis's object header (a small integer, so
+   * it costs one in-object word and no allocation): the LRU clock in seconds, or for LFU the
+   * access time in minutes (high 16 bits) and a logarithmic access counter (low 8). See access-clock.ts.
+   */
+  access = 0;
 
   constructor(
     public value: StoredValue,

@@ -1,4 +1,8 @@
+import { AccessClock } from './access-clock.js';
+import { systemClock } from './clock.js';
 import { Entry, type StoredValue } from './entry.js';
+import { entryBytes, keyspaceOverheadBytes, rechargeValue, VOLATILE_BYTES } from './memory.js';
+import { TableModel } from './memory-model.js';
 
 /** Called for every change so the store can count dirty writes, wake WATCH, feed the log. */
 export interface KeyspaceHooks {
@@ -51,12 +55,23 @@ export class Keyspace implements SlotSource {
   private volatile: string[] = [];
   /** Undefined unless a snapshot is being captured: the one check every write pays otherwise. */
   private observers: WriteObserver[] | undefined;
+  /** Heap bytes of the entries, their keys and values (memory.ts); the tables are added on read. */
+  private entryBytes = 0;
+  /** The `entries` Map's capacity, followed exactly so `memoryBytes` moves as the heap does. */
+  private readonly table = new TableModel();
 
   constructor(
     /** Mutable: SWAPDB exchanges keyspaces between indexes. */
     public index: number,
     private readonly hooks: KeyspaceHooks,
+    /** Stamps entries on creation and access for the LRU / LFU policies (shared by the store). */
+    private readonly access: AccessClock = new AccessClock(systemClock),
   ) {}
+
+  /** What this database holds on the heap, in bytes: O(1), moves with every write. */
+  get memoryBytes(): number {
+    return this.entryBytes + keyspaceOverheadBytes(this.table.capacity, this.slots.length + this.freeSlots.length, this.volatile.length);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -96,6 +111,7 @@ export class Keyspace implements SlotSource {
       this.expire(key, entry);
       return undefined;
     }
+    entry.access = this.access.accessed(entry.access, nowMs);
     return entry;
   }
 
@@ -122,13 +138,19 @@ export class Keyspace implements SlotSource {
     if (this.observers !== undefined) this.announce(key);
     const previous = this.entries.get(key);
     const entry = new Entry(value, meta);
+    // An overwrite keeps the key's access frequency, as Redis's dbSetValue does under LFU.
+    entry.access = previous !== undefined && this.access.lfu ? previous.access : this.access.fresh();
     if (previous === undefined) {
       entry.slot = this.allocateSlot(key);
+      this.entries.set(key, entry);
+      this.table.added(this.entries.size);
     } else {
       entry.slot = previous.slot;
       if (previous.volatileIndex !== -1) this.removeVolatile(previous);
+      this.entryBytes -= entryBytes(key, previous, false);
+      this.entries.set(key, entry);
     }
-    this.entries.set(key, entry);
+    this.entryBytes += entryBytes(key, entry, true);
     if (expiresAtMs !== 0) this.addVolatile(key, entry, expiresAtMs);
     this.hooks.modified(this.index, key);
     return entry;
@@ -139,9 +161,12 @@ export class Keyspace implements SlotSource {
     if (this.observers !== undefined) this.announce(key);
     const expiresAtMs = entry.expiresAtMs;
     const moved = new Entry(entry.value, entry.meta);
+    moved.access = entry.access;
     this.delete(key);
     moved.slot = this.allocateSlot(key);
     this.entries.set(key, moved);
+    this.table.added(this.entries.size);
+    this.entryBytes += entryBytes(key, moved, true);
     if (expiresAtMs !== 0) this.addVolatile(key, moved, expiresAtMs);
     this.hooks.modified(this.index, key);
   }
@@ -169,8 +194,23 @@ export class Keyspace implements SlotSource {
     this.hooks.modified(this.index, key);
   }
 
-  /** Marks a value changed in place (APPEND, SETRANGE, aggregate writes). */
+  /** Marks a value changed in place (aggregate writes); its size is counted again. */
   touch(key: string): void {
+    if (this.observers !== undefined) for (const observer of this.observers) observer.afterInPlaceWrite(this, key);
+    const value = this.entries.get(key)?.value;
+    if (value !== undefined && typeof value !== 'string') this.entryBytes += rechargeValue(value);
+    this.hooks.modified(this.index, key);
+  }
+
+  /**
+   * Replaces the bytes of a string entry in place (APPEND, SETRANGE, INCR), dropping the REST
+   * marker. The entry comes from lookupForWrite, so a snapshot capture has already copied it.
+   */
+  replaceString(key: string, entry: Entry, value: string): void {
+    this.entryBytes -= entryBytes(key, entry, false);
+    entry.value = value;
+    entry.meta = undefined;
+    this.entryBytes += entryBytes(key, entry, true);
     if (this.observers !== undefined) for (const observer of this.observers) observer.afterInPlaceWrite(this, key);
     this.hooks.modified(this.index, key);
   }
@@ -183,6 +223,8 @@ export class Keyspace implements SlotSource {
       for (const observer of this.observers) observer.beforeClear(this, detached);
     }
     this.entries = new Map();
+    this.table.cleared();
+    this.entryBytes = 0;
     this.slots = [];
     this.freeSlots = [];
     this.volatile = [];
@@ -226,6 +268,24 @@ export class Keyspace implements SlotSource {
     return undefined;
   }
 
+  /**
+   * Eviction's sample: up to `count` random keys, from every key or only those with a TTL, each
+   * handed to `visit` with its entry (stale ones included, as Redis samples its dicts). Picks
+   * may repeat. Returns how many were visited.
+   */
+  sampleKeys(count: number, volatileOnly: boolean, random: () => number, visit: (key: string, entry: Entry) => void): number {
+    const pool = volatileOnly ? this.volatile : this.slots;
+    let visited = 0;
+    // The slot array has holes where keys were deleted; give up after a bounded number of misses.
+    for (let attempt = 0; visited < count && attempt < count * 10 && this.entries.size > 0; attempt++) {
+      const key = pool[Math.floor(random() * pool.length)];
+      if (key === undefined) continue;
+      visit(key, this.entries.get(key)!);
+      visited++;
+    }
+    return visited;
+  }
+
   /** Expires up to `sampleSize` random keys with a TTL; returns how many were sampled / expired. */
   sampleExpired(sampleSize: number, nowMs: number): { sampled: number; expired: number } {
     let expired = 0;
@@ -253,6 +313,8 @@ export class Keyspace implements SlotSource {
 
   private remove(key: string, entry: Entry): void {
     this.entries.delete(key);
+    this.table.removed(this.entries.size);
+    this.entryBytes -= entryBytes(key, entry, false);
     if (entry.volatileIndex !== -1) this.removeVolatile(entry);
     this.releaseSlot(entry.slot);
   }
@@ -287,6 +349,7 @@ export class Keyspace implements SlotSource {
     entry.expiresAtMs = expiresAtMs;
     entry.volatileIndex = this.volatile.length;
     this.volatile.push(key);
+    this.entryBytes += VOLATILE_BYTES;
   }
 
   private removeVolatile(entry: Entry): void {
@@ -298,6 +361,7 @@ export class Keyspace implements SlotSource {
     }
     // expiresAtMs is left as is: a removed entry may be re-adopted under a new name (RENAME, MOVE).
     entry.volatileIndex = -1;
+    this.entryBytes -= VOLATILE_BYTES;
   }
 }
 

@@ -1,4 +1,6 @@
+import { AccessClock } from './access-clock.js';
 import type { Clock } from './clock.js';
+import { Evictor } from './eviction.js';
 import { Keyspace, type KeyspaceHooks } from './keyspace.js';
 
 export type KeyEventKind = 'modified' | 'expired';
@@ -12,7 +14,12 @@ export interface StoreOptions {
   clock: Clock;
   /** Numbered databases, as Redis's `databases` (16 by default). */
   databases?: number;
+  /** Randomness for LFU counters and eviction sampling; tests pass a seeded source. */
+  random?: () => number;
 }
+
+/** Told of each key evicted, after it is gone (keyspace events, the append-only log). */
+export type EvictionListener = (db: number, key: string, nowMs: number) => void;
 
 export interface ExpireCycleOptions {
   /** Keys sampled per database per round (Redis: 20). */
@@ -25,6 +32,7 @@ export interface ExpireCycleOptions {
 
 export interface StoreStats {
   expiredKeys: number;
+  evictedKeys: number;
   keyspaceHits: number;
   keyspaceMisses: number;
 }
@@ -39,7 +47,17 @@ export class Store {
   private dbs: Keyspace[];
   /** Writes since the last successful snapshot (Redis's `server.dirty`). */
   dirty = 0;
-  readonly stats: StoreStats = { expiredKeys: 0, keyspaceHits: 0, keyspaceMisses: 0 };
+  readonly stats: StoreStats = { expiredKeys: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0 };
+  /**
+   * Heap the process uses with nothing stored (measured by the composition root at start-up);
+   * `usedMemoryBytes` adds the accounted dataset to it. 0 in unit tests.
+   */
+  memoryBaselineBytes = 0;
+  /** Per-key access stamps for LRU / LFU, shared by every database. */
+  readonly access: AccessClock;
+  /** maxmemory and the eviction policy. */
+  readonly eviction: Evictor;
+  private readonly evictionListeners: EvictionListener[] = [];
   private readonly listeners = new Set<KeyListener>();
   private readonly databaseListeners = new Set<DatabaseListener>();
   private readonly hooks: KeyspaceHooks;
@@ -58,7 +76,42 @@ export class Store {
       },
       clearing: (db) => this.emitDatabase({ kind: 'flush', db }),
     };
-    this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Keyspace(i, this.hooks));
+    const random = options.random ?? Math.random;
+    this.access = new AccessClock(this.clock, random);
+    this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Keyspace(i, this.hooks, this.access));
+    this.eviction = new Evictor({
+      databases: () => this.dbs,
+      usedMemoryBytes: () => this.usedMemoryBytes(),
+      access: this.access,
+      evict: (db, key, nowMs) => this.evict(db, key, nowMs),
+    }, random);
+  }
+
+  /** The highest used memory seen by a reader (eviction checks before every command, INFO). */
+  peakMemoryBytes = 0;
+
+  /** Redis's used_memory: the baseline plus every database's accounted bytes. O(databases). */
+  usedMemoryBytes(): number {
+    const bytes = this.memoryBaselineBytes + this.datasetBytes();
+    if (bytes > this.peakMemoryBytes) this.peakMemoryBytes = bytes;
+    return bytes;
+  }
+
+  /** The accounted bytes of every database (Redis's used_memory_dataset, roughly). */
+  datasetBytes(): number {
+    let bytes = 0;
+    for (const db of this.dbs) bytes += db.memoryBytes;
+    return bytes;
+  }
+
+  onEviction(listener: EvictionListener): void {
+    this.evictionListeners.push(listener);
+  }
+
+  private evict(db: number, key: string, nowMs: number): void {
+    this.db(db).delete(key);
+    this.stats.evictedKeys++;
+    for (const listener of this.evictionListeners) listener(db, key, nowMs);
   }
 
   get databaseCount(): number {

@@ -1,3 +1,5 @@
+import { ARRAY_BYTES, arrayElementsBytes, grownCapacity, mapTableBytes, stringBytes } from '../memory-model.js';
+
 /**
  * Members held in a dense array plus a member → position map.
  *
@@ -17,6 +19,8 @@
 abstract class DenseIndex {
   protected members: string[] = [];
   protected readonly positions = new Map<string, number>();
+  /** The heap bytes of the member strings, kept as members come and go (see memory-model.ts). */
+  private memberBytes = 0;
 
   get size(): number {
     return this.members.length;
@@ -30,6 +34,7 @@ abstract class DenseIndex {
   protected append(member: string): void {
     this.positions.set(member, this.members.length);
     this.members.push(member);
+    this.memberBytes += stringBytes(member.length);
   }
 
   /** Removes a member; returns false when it was absent. */
@@ -37,6 +42,7 @@ abstract class DenseIndex {
     const position = this.positions.get(member);
     if (position === undefined) return false;
     this.positions.delete(member);
+    this.memberBytes -= stringBytes(member.length);
     const last = this.members.length - 1;
     if (position !== last) {
       const moved = this.members[last]!;
@@ -77,6 +83,11 @@ abstract class DenseIndex {
     return stop;
   }
 
+  /** The index's heap bytes: the member array, the member → position Map and the member strings. */
+  heapBytes(): number {
+    return ARRAY_BYTES + arrayElementsBytes(this.members.length) + mapTableBytes(grownCapacity(this.members.length)) + this.memberBytes;
+  }
+
   /** Hooks for subclasses that keep arrays parallel to `members`. */
   protected movedLast(_to: number, _from: number): void {}
   protected poppedLast(): void {}
@@ -94,6 +105,8 @@ export class DenseSet extends DenseIndex {
 /** A DenseSet with a value per member (hash fields → values, zset members → skip-list nodes). */
 export class DenseMap<V> extends DenseIndex {
   protected values: V[] = [];
+  /** Heap bytes of the values, as `valueBytes` measures them (0 unless a subclass says otherwise). */
+  private valueBytesTotal = 0;
 
   get(member: string): V | undefined {
     const position = this.positions.get(member);
@@ -104,12 +117,30 @@ export class DenseMap<V> extends DenseIndex {
   set(member: string, value: V): boolean {
     const position = this.positions.get(member);
     if (position !== undefined) {
+      this.valueBytesTotal += this.valueBytes(value) - this.valueBytes(this.values[position]!);
       this.values[position] = value;
       return false;
     }
     this.values.push(value);
+    this.valueBytesTotal += this.valueBytes(value);
     this.append(member);
     return true;
+  }
+
+  override delete(member: string): boolean {
+    const position = this.positions.get(member);
+    if (position === undefined) return false;
+    this.valueBytesTotal -= this.valueBytes(this.values[position]!);
+    return super.delete(member);
+  }
+
+  /** Heap bytes one value holds on its own; values counted elsewhere (skip-list nodes) are 0. */
+  protected valueBytes(_value: V): number {
+    return 0;
+  }
+
+  override heapBytes(): number {
+    return super.heapBytes() + ARRAY_BYTES + arrayElementsBytes(this.values.length) + this.valueBytesTotal;
   }
 
   valueAt(position: number): V {

@@ -1,6 +1,9 @@
 import type { AggregateValue } from '../entry.js';
+import { ARRAY_BYTES, objectBytes, stringBytes } from '../memory-model.js';
 
 const MIN_CAPACITY = 8;
+/** buffer, head, count, itemBytes, chargedBytes. */
+const LIST_OBJECT_BYTES = objectBytes(5);
 
 /**
  * A Redis list: a ring-buffer deque over a JS array whose capacity is a power of two.
@@ -12,9 +15,16 @@ export class ListValue implements AggregateValue {
   private buffer: Array<string | undefined> = new Array<string | undefined>(MIN_CAPACITY);
   private head = 0;
   private count = 0;
+  /** Heap bytes of the item strings (see memory-model.ts). */
+  private itemBytes = 0;
+  chargedBytes = 0;
 
   get type(): 'list' {
     return 'list';
+  }
+
+  get sizeBytes(): number {
+    return LIST_OBJECT_BYTES + ARRAY_BYTES + this.buffer.length * 8 + this.itemBytes;
   }
 
   get length(): number {
@@ -32,12 +42,14 @@ export class ListValue implements AggregateValue {
     this.head = (this.head - 1) & this.mask;
     this.buffer[this.head] = item;
     this.count++;
+    this.itemBytes += stringBytes(item.length);
   }
 
   pushBack(item: string): void {
     this.reserve(this.count + 1);
     this.buffer[(this.head + this.count) & this.mask] = item;
     this.count++;
+    this.itemBytes += stringBytes(item.length);
   }
 
   popFront(): string | undefined {
@@ -46,6 +58,7 @@ export class ListValue implements AggregateValue {
     this.buffer[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.count--;
+    this.itemBytes -= stringBytes(item!.length);
     this.shrinkIfSparse();
     return item;
   }
@@ -56,6 +69,7 @@ export class ListValue implements AggregateValue {
     const item = this.buffer[slot];
     this.buffer[slot] = undefined;
     this.count--;
+    this.itemBytes -= stringBytes(item!.length);
     this.shrinkIfSparse();
     return item;
   }
@@ -69,7 +83,9 @@ export class ListValue implements AggregateValue {
   /** Replaces the item at an index known to be in range. */
   setAt(index: number, item: string): void {
     if (index < 0 || index >= this.count) throw new RangeError(`index ${index} outside [0, ${this.count})`);
-    this.buffer[(this.head + index) & this.mask] = item;
+    const slot = (this.head + index) & this.mask;
+    this.itemBytes += stringBytes(item.length) - stringBytes(this.buffer[slot]!.length);
+    this.buffer[slot] = item;
   }
 
   /** Items in [start, end] (inclusive, already clamped to the list). */
@@ -105,9 +121,14 @@ export class ListValue implements AggregateValue {
 
   private replaceAll(items: readonly string[], capacity = capacityFor(items.length)): void {
     this.buffer = new Array<string | undefined>(capacity);
-    for (let i = 0; i < items.length; i++) this.buffer[i] = items[i];
+    let itemBytes = 0;
+    for (let i = 0; i < items.length; i++) {
+      this.buffer[i] = items[i];
+      itemBytes += stringBytes(items[i]!.length);
+    }
     this.head = 0;
     this.count = items.length;
+    this.itemBytes = itemBytes;
   }
 
   private reserve(needed: number): void {

@@ -1,10 +1,20 @@
 import type { AggregateValue } from '../entry.js';
+import { objectBytes } from '../memory-model.js';
 import { DenseSet } from './dense-set.js';
+
+/** members, positions, memberBytes, chargedBytes. */
+const SET_OBJECT_BYTES = objectBytes(4);
 
 /** A Redis set of byte strings, with O(1) random members for SPOP / SRANDMEMBER (see DenseSet). */
 export class SetValue extends DenseSet implements AggregateValue {
+  chargedBytes = 0;
+
   get type(): 'set' {
     return 'set';
+  }
+
+  get sizeBytes(): number {
+    return SET_OBJECT_BYTES + this.heapBytes();
   }
 
   static of(members: Iterable<string>): SetValue {

@@ -6,6 +6,7 @@
  * `visits` counts nodes stepped over by every search. It is a test seam: the cost test asserts
  * that it grows logarithmically with the number of members, without timing anything.
  */
+import { ARRAY_BYTES, HEAP_NUMBER_BYTES, objectBytes } from '../memory-model.js';
 import { lexAboveMin, lexBelowMax, type LexRange, scoreAboveMin, scoreBelowMax, type ScoreRange } from './ranges.js';
 
 const MAX_LEVEL = 32;
@@ -29,6 +30,14 @@ export class SkipNode {
   }
 }
 
+/** A node: its object (5 fields), its boxed score, and its two level arrays. */
+function nodeBytes(level: number): number {
+  return objectBytes(5) + HEAP_NUMBER_BYTES + 2 * (ARRAY_BYTES + level * 8);
+}
+
+/** The list object (8 fields), its 32-level header node and its two search buffers. */
+export const SKIP_LIST_FIXED_BYTES = objectBytes(8) + nodeBytes(MAX_LEVEL) + 2 * (ARRAY_BYTES + MAX_LEVEL * 8);
+
 function precedes(node: SkipNode, score: number, member: string): boolean {
   return node.score < score || (node.score === score && node.member < member);
 }
@@ -48,6 +57,8 @@ export class SkipList {
   tail: SkipNode | null = null;
   length = 0;
   visits = 0;
+  /** Heap bytes of the linked nodes (member strings are counted by the sorted set's index). */
+  nodeBytes = 0;
 
   get first(): SkipNode | null {
     return this.header.next[0] ?? null;
@@ -226,6 +237,7 @@ export class SkipList {
     if (after != null) after.backward = node;
     else this.tail = node;
     this.length++;
+    this.nodeBytes += nodeBytes(level);
     return node;
   }
 
@@ -245,5 +257,6 @@ export class SkipList {
     else this.tail = node.backward;
     while (this.level > 1 && this.header.next[this.level - 1] == null) this.level--;
     this.length--;
+    this.nodeBytes -= nodeBytes(node.next.length);
   }
 }

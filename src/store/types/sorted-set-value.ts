@@ -1,7 +1,11 @@
 import type { AggregateValue } from '../entry.js';
 import { DenseMap } from './dense-set.js';
 import { lexRangeCanMatch, type LexRange, scoreRangeCanMatch, type ScoreRange } from './ranges.js';
-import { SkipList, type SkipNode } from './skip-list.js';
+import { SKIP_LIST_FIXED_BYTES, SkipList, type SkipNode } from './skip-list.js';
+import { objectBytes } from '../memory-model.js';
+
+/** The sorted set (list, nodes, chargedBytes), its skip list's fixed parts, the index object (5 fields). */
+const ZSET_FIXED_BYTES = objectBytes(3) + SKIP_LIST_FIXED_BYTES + objectBytes(5);
 
 /**
  * A Redis sorted set: Redis's own pairing of a skip list (order, ranks, ranges in O(log n)) with
@@ -12,9 +16,14 @@ export class SortedSetValue implements AggregateValue {
   /** Public for range walks (`node.next[0]`, `node.backward`) and the cost test's `visits`. */
   readonly list = new SkipList();
   private readonly nodes = new DenseMap<SkipNode>();
+  chargedBytes = 0;
 
   get type(): 'zset' {
     return 'zset';
+  }
+
+  get sizeBytes(): number {
+    return ZSET_FIXED_BYTES + this.list.nodeBytes + this.nodes.heapBytes();
   }
 
   get size(): number {
