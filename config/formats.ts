@@ -1,4 +1,5 @@
 import convict from 'convict';
+import { parseMemory } from '../src/commands/config-registry.js';
 import type { SaveRule } from '../src/store/snapshot.js';
 
 const DIGITS = /^\d+$/;
@@ -73,6 +74,18 @@ const saveRulesFormat: convict.Format = {
   },
 };
 
+const memorySizeFormat: convict.Format = {
+  name: 'memory-size',
+  // Redis's units (`256mb`, `1gb`, `5k` = 5000, `5kb` = 5120); a plain number is bytes.
+  coerce: (value: string): number | string => parseMemory(value.trim()) ?? value,
+  validate(value: unknown): void {
+    if (typeof value === 'string' && parseMemory(value.trim()) !== undefined) return;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw new Error('must be a byte count or a size such as "256mb" or "1gb"');
+    }
+  },
+};
+
 /** Registers Larder's strict formats with convict (idempotent: convict keys them by name). */
 export function registerFormats(): void {
   convict.addFormats({
@@ -83,5 +96,7 @@ export function registerFormats(): void {
     host: hostFormat,
     flag: flagFormat,
     'save-rules': saveRulesFormat,
+    'memory-size': memorySizeFormat,
+    'eviction-samples': integerFormat('eviction-samples', 1, 64, 'an integer from 1 to 64 (Redis maxmemory-samples)'),
   } as unknown as Record<string, convict.Format>);
 }

@@ -1,4 +1,5 @@
 import type convict from 'convict';
+import { EVICTION_POLICIES, type EvictionPolicy } from '../src/store/eviction.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type OnCorrupt = 'refuse' | 'move-aside';
@@ -34,6 +35,7 @@ export interface LarderConfig {
   cors: { origins: string[] };
   log: { level: LogLevel };
   pubsub: { sseMaxBufferedBytes: number; sseKeepAliveSeconds: number };
+  memory: { maxBytes: number | string; policy: EvictionPolicy; samples: number };
   databases: number;
 }
 
@@ -98,6 +100,11 @@ export const configSchema: convict.Schema<LarderConfig> = {
   pubsub: {
     sseMaxBufferedBytes: { doc: 'Unsent output after which an HTTP event-stream subscriber that stopped reading is disconnected.', format: 'positive-int', default: 4 * MiB },
     sseKeepAliveSeconds: { doc: 'Interval of the comment lines that keep idle event streams open through proxies.', format: 'positive-int', default: 15 },
+  },
+  memory: {
+    maxBytes: { doc: 'Redis `maxmemory`: the accounted memory (INFO used_memory) above which keys are evicted by `memory.policy`; bytes or a size such as "256mb" / "1gb"; 0 means no limit.', format: 'memory-size', default: 0 as number | string },
+    policy: { doc: 'Redis `maxmemory-policy`: what to evict over the limit (noeviction refuses writes that add memory instead).', format: [...EVICTION_POLICIES], default: 'noeviction' as EvictionPolicy },
+    samples: { doc: 'Redis `maxmemory-samples`: keys sampled per database per eviction round (1-64; more is closer to true LRU/LFU, and slower).', format: 'eviction-samples', default: 5 },
   },
   log: {
     level: { doc: 'Log level (pino).', format: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' as LogLevel },

@@ -124,6 +124,7 @@ function registerWrites(app: FastifyInstance, door: KeyDoor): void {
           401: 'Missing or wrong bearer token (code `unauthorized`; only when tokens are configured).',
           412: 'A condition failed: nx/xx, If-Match or If-None-Match (code `precondition_failed`); `ETag` carries the current one.',
           413: 'Body over `http.bodyLimitBytes` (code `payload_too_large`), or a string value or one hash field / value / list item / member over `limits.maxValueBytes` (`value_too_large`).',
+          507: 'Used memory is over `memory.maxBytes` and the eviction policy frees nothing (code `OOM`; `detail` is Redis\'s OOM text). Reads and DELETE still work.',
         }),
         ...KEY_TOO_LARGE,
       },

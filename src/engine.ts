@@ -3,6 +3,7 @@ import { ConnectionRegistry } from './commands/client-registry.js';
 import { defineEncodingParameters } from './commands/aggregate-config.js';
 import { ParameterRegistry, readOnlyParameter } from './commands/config-registry.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
+import { DEFAULT_MEMORY_LIMIT, installMemoryLimit, type MemoryLimitOptions } from './commands/memory-limit.js';
 import { installKeyspaceNotifications, type KeyspaceNotifier } from './commands/notifications.js';
 import { PubSubHub } from './commands/pubsub-hub.js';
 import { mergeSections, runtimeInfoSections } from './commands/runtime-info.js';
@@ -27,6 +28,8 @@ export interface EngineOptions {
    * needs it first because the snapshot layer, which is the engine's persistence, holds the store.
    */
   store?: Store;
+  /** maxmemory, its policy and sampling (CONFIG SET changes them live). */
+  memory?: MemoryLimitOptions;
 }
 
 export interface Engine {
@@ -65,7 +68,7 @@ export function createEngine(options: EngineOptions): Engine {
     config,
     resetStats: () => {
       dispatcher.resetStats();
-      Object.assign(store.stats, { expiredKeys: 0, keyspaceHits: 0, keyspaceMisses: 0 });
+      Object.assign(store.stats, { expiredKeys: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0 });
       clients.connectionsReceived = 0;
       clients.rejectedConnections = 0;
     },
@@ -77,6 +80,7 @@ export function createEngine(options: EngineOptions): Engine {
   dispatcher.onCommandEnd(() => blocking.serveReadyKeys());
   runtimeInfo = runtimeInfoSections(dispatcher, clients, config);
   const notifications = installKeyspaceNotifications(store, dispatcher, config);
+  installMemoryLimit(store, dispatcher, notifications, config, options.memory ?? DEFAULT_MEMORY_LIMIT);
   return {
     store,
     dispatcher,

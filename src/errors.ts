@@ -72,6 +72,8 @@ export const Errors = {
   aofRewriteInProgress: fixed('ERR Background append only file rewriting already in progress'),
   aofDisabled: fixed('ERR Append only file is disabled: set appendonly yes (CONFIG SET appendonly yes or persistence.aof)'),
   execAbort: fixed('EXECABORT Transaction discarded because of previous errors.'),
+  /** EXEC itself refused (out of memory, writes refused after a disk error): the queue is dropped. */
+  execAbortBecause: (reason: string) => new CommandError(`EXECABORT Transaction discarded because of: ${reason}`),
   notAllowedInMulti: fixed('ERR Command not allowed inside a transaction'),
   // Transactions and blocking commands (RESP door).
   nestedMulti: fixed('ERR MULTI calls can not be nested'),
@@ -82,6 +84,11 @@ export const Errors = {
   timeoutNegative: fixed('ERR timeout is negative'),
   unblocked: fixed('UNBLOCKED client unblocked via CLIENT UNBLOCK'),
   unblockReason: fixed('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR'),
+  /** A `denyoom` command while used memory is over `maxmemory` and nothing could be evicted. */
+  oom: fixed("OOM command not allowed when used memory > 'maxmemory'."),
+  lfuSelected: fixed(
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  ),
   lfuNotSelected: fixed(
     'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   ),

@@ -5,7 +5,7 @@ import type { LarderConfig } from '../config/schema.js';
 import type { Readiness } from '../routes/context.js';
 import { buildApp } from './app.js';
 import { parseSaveRules } from '../config/formats.js';
-import { readOnlyParameter } from './commands/config-registry.js';
+import { parseMemory, readOnlyParameter } from './commands/config-registry.js';
 import type { Persistence } from './commands/types.js';
 import { createEngine, type Engine } from './engine.js';
 import { flushLogs, type Logger } from './logger.js';
@@ -81,6 +81,11 @@ function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): Built {
     limits: { maxKeyBytes: config.limits.maxKeyBytes, maxValueBytes: config.limits.maxValueBytes },
     persistence,
     infoSections: () => ({ persistence: { ...snapshot.infoSection(), ...aofInfoSection(slot.aof!) } }),
+    memory: {
+      maxBytes: typeof config.memory.maxBytes === 'number' ? config.memory.maxBytes : (parseMemory(config.memory.maxBytes) ?? 0),
+      policy: config.memory.policy,
+      samples: config.memory.samples,
+    },
   });
   const aof = buildAof(loaded, log, engine, snapshot);
   slot.aof = aof;
@@ -200,6 +205,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const log = options.log;
   const built = buildEngine(options.loaded, log, options.clock ?? systemClock);
   const { engine, snapshot, aof } = built;
+  // used_memory = this heap, measured before any data, + the dataset as the store accounts it.
+  engine.store.memoryBaselineBytes = process.memoryUsage().heapUsed;
   const loadedDetail = await loadData(built, config);
   let closingDown = false;
   // Not ready while writes are refused after a disk error: a balancer should send writes elsewhere.

@@ -120,12 +120,7 @@ export class Dispatcher {
   private run(argv: string[], session: ClientSession, mayBlock: boolean, nowMs?: number): Reply | BlockedReply {
     const resolved = this.resolve(argv, session);
     const refusal = this.depth === 0 && !(resolved instanceof CommandError) ? this.gateRefusal(resolved, argv, session) : undefined;
-    if (refusal !== undefined) {
-      this.rejectedCalls++;
-      // Inside MULTI a refused command dooms the transaction, as any queueing error does.
-      if (session.transaction !== undefined && !runsInsideMulti(resolved as CommandSpec)) session.transaction.aborted = true;
-      return refusal;
-    }
+    if (refusal !== undefined) return this.refuse(resolved as CommandSpec, refusal, session);
     if (session.transaction !== undefined) {
       const queued = queueInTransaction(session.transaction, resolved, argv);
       if (queued !== undefined) {
@@ -166,6 +161,21 @@ export class Dispatcher {
 
   private context(session: ClientSession, nowMs: number, mayBlock: boolean): CommandContext {
     return { store: this.store, db: this.store.db(session.db), nowMs, session, server: this.server, table: this.table, mayBlock };
+  }
+
+  /**
+   * Redis's rejectCommand: inside MULTI a refused command dooms the transaction, as any queueing
+   * error does; a refused EXEC discards it and answers EXECABORT naming the reason.
+   */
+  private refuse(spec: CommandSpec, refusal: CommandError, session: ClientSession): CommandError {
+    this.rejectedCalls++;
+    if (session.transaction === undefined) return refusal;
+    if (spec.name === 'exec') {
+      this.server.transactions.forget(session);
+      return Errors.execAbortBecause(refusal.message);
+    }
+    if (!runsInsideMulti(spec)) session.transaction.aborted = true;
+    return refusal;
   }
 
   private gateRefusal(spec: CommandSpec, argv: readonly string[], session: ClientSession): CommandError | undefined {

@@ -23,16 +23,33 @@ function serverSection(ctx: CommandContext): Section {
   };
 }
 
-function memorySection(): Section {
-  const usage = process.memoryUsage();
+/**
+ * `used_memory` is the accounted figure eviction uses (the heap with an empty store, measured at
+ * start-up, plus the dataset as the store counts it; see store/memory.ts), not the live heap:
+ * it moves with each write, not with garbage collection. The process's own figures are beside it.
+ */
+function memorySection(ctx: CommandContext): Section {
+  const { store } = ctx;
+  const usedBytes = store.usedMemoryBytes();
+  const peakBytes = store.peakMemoryBytes;
+  const process_ = process.memoryUsage();
+  const maxBytes = store.eviction.maxBytes;
   return {
-    used_memory: usage.heapUsed + usage.external,
-    used_memory_human: formatHumanBytes(usage.heapUsed + usage.external),
-    used_memory_rss: usage.rss,
-    used_memory_rss_human: formatHumanBytes(usage.rss),
-    used_memory_peak: usage.heapTotal,
-    maxmemory: 0,
-    maxmemory_policy: 'noeviction',
+    used_memory: usedBytes,
+    used_memory_human: formatHumanBytes(usedBytes),
+    used_memory_rss: process_.rss,
+    used_memory_rss_human: formatHumanBytes(process_.rss),
+    used_memory_peak: peakBytes,
+    used_memory_peak_human: formatHumanBytes(peakBytes),
+    used_memory_startup: store.memoryBaselineBytes,
+    used_memory_dataset: store.datasetBytes(),
+    used_memory_heap: process_.heapUsed,
+    used_memory_heap_total: process_.heapTotal,
+    used_memory_external: process_.external,
+    maxmemory: maxBytes,
+    maxmemory_human: formatHumanBytes(maxBytes),
+    maxmemory_policy: store.eviction.policy,
+    mem_fragmentation_ratio: usedBytes === 0 ? '0.00' : (process_.rss / usedBytes).toFixed(2),
     mem_allocator: 'v8',
   };
 }
@@ -41,7 +58,7 @@ function statsSection(ctx: CommandContext): Section {
   const stats = ctx.store.stats;
   return {
     expired_keys: stats.expiredKeys,
-    evicted_keys: 0,
+    evicted_keys: stats.evictedKeys,
     keyspace_hits: stats.keyspaceHits,
     keyspace_misses: stats.keyspaceMisses,
   };
@@ -87,7 +104,7 @@ function sections(ctx: CommandContext): Array<[string, Section]> {
   const built: Array<[string, Section]> = [
     ['server', serverSection(ctx)],
     ['clients', extra['clients'] ?? {}],
-    ['memory', memorySection()],
+    ['memory', memorySection(ctx)],
     ['persistence', extra['persistence'] ?? {}],
     ['stats', { ...statsSection(ctx), ...(extra['stats'] ?? {}) }],
     ['replication', replicationSection()],
