@@ -43,9 +43,10 @@ describe('maxmemory over the command path', () => {
 
   it('allkeys-lru evicts before the write, counts evicted_keys, and keeps the new key', () => {
     const engine = testEngine();
-    engine.run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+    engine.run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru', 'maxmemory-samples', '64');
     fill(engine, 50);
     capAtCurrentUse(engine);
+    engine.clock.advance(3000);
     fill(engine, 10, 'new');
     expect(engine.store.usedMemoryBytes()).toBeLessThanOrEqual(engine.store.eviction.maxBytes + 400);
     expect(engine.run('GET', 'new9')).toBe(VALUE);
@@ -91,7 +92,8 @@ describe('maxmemory over the command path', () => {
     const events: string[] = [];
     engine.run('CONFIG', 'SET', 'notify-keyspace-events', 'Ee');
     engine.server.pubsub.psubscribe({ id: -1, deliver: (m: PubSubMessage) => events.push(`${m.channel} ${m.message}`) }, '*');
-    engine.run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+    // Enough samples that the idle key is always seen (5 random picks among 3 keys may miss it).
+    engine.run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru', 'maxmemory-samples', '64');
     engine.run('SET', 'old', VALUE);
     engine.clock.advance(5000);
     engine.run('SET', 'young', VALUE);

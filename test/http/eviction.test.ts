@@ -35,7 +35,7 @@ describe('maxmemory over HTTP', () => {
     const { app, engine } = await fullApp();
     engine.clock.advance(5000);
     // Room for a fraction of a key: the PUT goes over, and the idle `kept` makes way.
-    engine.run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru', 'maxmemory', String(engine.store.usedMemoryBytes() + 30));
+    engine.run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru', 'maxmemory-samples', '64', 'maxmemory', String(engine.store.usedMemoryBytes() + 30));
     expect((await putJson(app, '/keys/knew', { value: 'w' })).statusCode).toBe(201);
     expect((await app.inject('/keys/kept')).statusCode).toBe(404);
     expect(engine.store.stats.evictedKeys).toBe(1);

@@ -21,7 +21,8 @@ describe('maxmemory through a real client (ioredis)', () => {
       await expect(redis.set('refused', 'v')).rejects.toThrow(OOM);
       expect(await redis.get('k1')).toBe('x'.repeat(100));
 
-      await redis.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      // 64 samples: the idle keys are always among the candidates, so the fresh ones stay.
+      await redis.config('SET', 'maxmemory-policy', 'allkeys-lru', 'maxmemory-samples', '64');
       expect(await redis.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'allkeys-lru']);
       harness.engine.clock.advance(3000);
       for (let i = 0; i < 10; i++) await redis.set(`fresh${i}`, 'x'.repeat(100));
