@@ -28,6 +28,8 @@ export interface BenchConfig {
   memory: { keyCount: number };
   /** Open-loop runs at half of Larder's peak (REST GET JSON, RESP GET -P 1). */
   latency: { durationS: number };
+  /** Keyspace sizes the growth suite steps through, requests per redis-benchmark run, Larder's heap. */
+  growth: { sizes: number[]; requests: number; larderHeapMiB: number };
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -76,6 +78,11 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, knownSuites: readonly st
       warmupRequests: 20_000,
     },
     latency: { durationS: quick ? 2 : 10 },
+    growth: {
+      sizes: (env.BENCH_GROWTH_SIZES ?? (quick ? '1000,10000' : '10000,100000,1000000,10000000')).split(',').map(Number),
+      requests: quick ? 50_000 : 400_000,
+      larderHeapMiB: 8192,
+    },
     memory: { keyCount: positiveInteger(env, 'BENCH_MEMORY_KEYS', quick ? 20_000 : 1_000_000) },
   };
 }

@@ -46,6 +46,8 @@ export interface PacedOptions {
   /** The bytes of request number `index` (latin1). */
   request(index: number): string;
   framer: ReplyFramer;
+  /** Stops sending early (the run then covers only the time until the abort). */
+  signal?: AbortSignal;
 }
 
 export interface PacedResult {
@@ -100,7 +102,7 @@ export async function runPaced(options: PacedOptions): Promise<PacedResult> {
   let sent = 0;
   const deadlineMs = startMs + options.durationS * 1000 + 10_000;
   while ((sent < total || completed < sent) && performance.now() < deadlineMs) {
-    const due = Math.min(total, Math.floor(((performance.now() - startMs) / 1000) * options.ratePerS));
+    const due = options.signal?.aborted === true ? sent : Math.min(total, Math.floor(((performance.now() - startMs) / 1000) * options.ratePerS));
     for (; sent < due; sent++) {
       const lane = lanes[sent % lanes.length] as Lane;
       lane.dueMs.push(startMs + (sent * 1000) / options.ratePerS);

@@ -8,6 +8,10 @@ export interface RedisBenchmarkOptions {
   clients: number;
   pipeline: number;
   requests: number;
+  /** `-r`: random keys `key:%012d` out of [0, randomKeys) instead of one fixed key. */
+  randomKeys?: number;
+  /** `-d`: SET value size in bytes (redis-benchmark's default is 3). */
+  valueBytes?: number;
   /** CPU list for the load generator; undefined runs unpinned. */
   cpus?: string;
   timeoutMs: number;
@@ -46,6 +50,8 @@ export function parseRedisBenchmarkCsv(csv: string): RedisBenchmarkResult[] {
 export async function runRedisBenchmark(options: RedisBenchmarkOptions): Promise<RedisBenchmarkResult> {
   const args = ['-h', '127.0.0.1', '-p', String(options.port), '-c', String(options.clients), '-n', String(options.requests)];
   args.push('-P', String(options.pipeline), '-t', options.test, '--csv');
+  if (options.randomKeys !== undefined) args.push('-r', String(options.randomKeys));
+  if (options.valueBytes !== undefined) args.push('-d', String(options.valueBytes));
   const stdout = await runToCompletion({ command: 'redis-benchmark', args, cpus: options.cpus }, options.timeoutMs);
   const [result] = parseRedisBenchmarkCsv(stdout);
   if (result === undefined || !(result.requestsPerS > 0)) throw new Error(`redis-benchmark reported no throughput:\n${stdout}`);

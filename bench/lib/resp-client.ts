@@ -56,13 +56,16 @@ function parseArray(text: string, count: number, offset: number): { reply: RespR
   return { reply: items, next };
 }
 
-interface Pending {
-  resolve(reply: RespReply): void;
+/** One write's worth of commands: replies fill `replies` in order, then `resolve` fires once. */
+interface PendingBatch {
+  count: number;
+  replies: RespReply[];
+  resolve(replies: RespReply[]): void;
 }
 
 export class RespClient {
   private buffered = '';
-  private readonly pending: Pending[] = [];
+  private readonly pending: PendingBatch[] = [];
   private failure: Error | undefined;
 
   private constructor(private readonly socket: Socket) {
@@ -95,9 +98,10 @@ export class RespClient {
   /** Writes pre-encoded frames holding `count` commands; resolves with their replies in order. */
   async sendFrames(frames: string, count: number): Promise<RespReply[]> {
     if (this.failure !== undefined) throw this.failure;
-    const replies = Array.from({ length: count }, () => new Promise<RespReply>((resolve) => this.pending.push({ resolve })));
+    // One promise per write, not per command: the eviction driver sends millions of commands.
+    const replies = new Promise<RespReply[]>((resolve) => this.pending.push({ count, replies: [], resolve }));
     this.socket.write(frames, 'latin1');
-    return Promise.all(replies);
+    return replies;
   }
 
   close(): void {
@@ -111,14 +115,20 @@ export class RespClient {
       const parsed = offset < this.buffered.length ? parseReply(this.buffered, offset) : undefined;
       if (parsed === undefined) break;
       offset = parsed.next;
-      this.pending.shift()?.resolve(parsed.reply);
+      const batch = this.pending[0];
+      if (batch === undefined) throw new Error('RESP reply with no command waiting for it');
+      batch.replies.push(parsed.reply);
+      if (batch.replies.length === batch.count) this.pending.shift()?.resolve(batch.replies);
     }
     this.buffered = this.buffered.slice(offset);
   }
 
   private fail(error: Error): void {
     this.failure ??= error;
-    for (const waiter of this.pending.splice(0)) waiter.resolve(new RespError(`connection failed: ${error.message}`));
+    for (const batch of this.pending.splice(0)) {
+      while (batch.replies.length < batch.count) batch.replies.push(new RespError(`connection failed: ${error.message}`));
+      batch.resolve(batch.replies);
+    }
   }
 }
 
@@ -144,7 +154,20 @@ export async function infoNumber(client: RespClient, section: string, field: str
  * `SET <prefix><n> <value>` for n in [from, to), `batch` commands per write and a few batches in
  * flight, so loading millions of keys is limited by the server, not by round trips.
  */
-export async function loadKeys(client: RespClient, options: { prefix: string; from: number; to: number; value: string; extraArgs?: readonly string[]; batch?: number }): Promise<void> {
+export interface LoadOptions {
+  prefix: string;
+  /** Keys n in [from, to). */
+  from: number;
+  to: number;
+  value: string;
+  /** Zero-pad n to this many digits (redis-benchmark's `-r` keys are `key:%012d`). */
+  digits?: number;
+  /** Appended to every SET, e.g. `['PXAT', '<ms>']`. */
+  extraArgs?: readonly string[];
+  batch?: number;
+}
+
+export async function loadKeys(client: RespClient, options: LoadOptions): Promise<void> {
   const batch = options.batch ?? 1000;
   const inFlight: Promise<RespReply[]>[] = [];
   const tail = (options.extraArgs ?? []).map((arg) => `$${arg.length}\r\n${arg}\r\n`).join('');
@@ -154,7 +177,7 @@ export async function loadKeys(client: RespClient, options: { prefix: string; fr
     const end = Math.min(options.to, start + batch);
     let frames = '';
     for (let n = start; n < end; n++) {
-      const key = `${options.prefix}${n}`;
+      const key = `${options.prefix}${options.digits === undefined ? n : String(n).padStart(options.digits, '0')}`;
       frames += `${head}$${key.length}\r\n${key}\r\n${valuePart}`;
     }
     inFlight.push(client.sendFrames(frames, end - start));
