@@ -30,6 +30,8 @@ export interface BenchConfig {
   latency: { durationS: number };
   /** Keyspace sizes the growth suite steps through, requests per redis-benchmark run, Larder's heap. */
   growth: { sizes: number[]; requests: number; larderHeapMiB: number };
+  /** Keys that expire at one instant, and the GET rate another client keeps up meanwhile. */
+  expiry: { keyCount: number; readsPerS: number };
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -83,6 +85,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, knownSuites: readonly st
       requests: quick ? 50_000 : 400_000,
       larderHeapMiB: 8192,
     },
+    expiry: { keyCount: positiveInteger(env, 'BENCH_EXPIRY_KEYS', quick ? 20_000 : 1_000_000), readsPerS: 2000 },
     memory: { keyCount: positiveInteger(env, 'BENCH_MEMORY_KEYS', quick ? 20_000 : 1_000_000) },
   };
 }

@@ -19,8 +19,10 @@ export interface PacedTarget {
 /** Fraction of the peak the latency runs offer. */
 export const LATENCY_LOAD_FRACTION = 0.5;
 
-async function pacedSample(context: SuiteContext, target: PacedTarget, ratePerS: number, connections: number): Promise<Sample> {
-  const { durationS } = context.config.latency;
+/** A short unrecorded run first: the client's own code is JIT-compiled before anything is measured. */
+const WARMUP_S = 1;
+
+async function pacedSample(context: SuiteContext, target: PacedTarget, ratePerS: number, connections: number, durationS = context.config.latency.durationS): Promise<Sample> {
   const { result, serverCpuS } = await withServerCpu(target.server.cpuPids, () =>
     runPaced({ port: target.port, connections, ratePerS, durationS, request: target.request, framer: target.framer }),
   );
@@ -34,6 +36,7 @@ export async function latencyAtRate(context: SuiteContext, input: { suite: strin
   const [larder, ...references] = input.targets;
   if (larder === undefined) return [];
   context.log(`${input.figure}: ${context.config.runs} x ${context.config.latency.durationS}s at ${Math.round(input.ratePerS)} req/s each, open loop`);
+  for (const target of input.targets) await pacedSample(context, target, input.ratePerS, input.connections, WARMUP_S);
   const samples = await alternateAll(context.config.runs, input.targets.map((target) => () => pacedSample(context, target, input.ratePerS, input.connections)));
   const note = `open loop at ${Math.round(input.ratePerS).toLocaleString('en-US')} req/s for every server (${LATENCY_LOAD_FRACTION * 100}% of Larder's peak), latency from each request's due time`;
   return references.flatMap((reference, index) => {

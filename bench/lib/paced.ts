@@ -101,8 +101,9 @@ export async function runPaced(options: PacedOptions): Promise<PacedResult> {
   const startMs = performance.now();
   let sent = 0;
   const deadlineMs = startMs + options.durationS * 1000 + 10_000;
-  while ((sent < total || completed < sent) && performance.now() < deadlineMs) {
-    const due = options.signal?.aborted === true ? sent : Math.min(total, Math.floor(((performance.now() - startMs) / 1000) * options.ratePerS));
+  const stopped = (): boolean => options.signal?.aborted === true;
+  while (((sent < total && !stopped()) || completed < sent) && performance.now() < deadlineMs) {
+    const due = stopped() ? sent : Math.min(total, Math.floor(((performance.now() - startMs) / 1000) * options.ratePerS));
     for (; sent < due; sent++) {
       const lane = lanes[sent % lanes.length] as Lane;
       lane.dueMs.push(startMs + (sent * 1000) / options.ratePerS);

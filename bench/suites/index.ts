@@ -6,6 +6,7 @@
  *   - `memory`: bytes per key after loading N x 100-byte values, Larder's INFO `used_memory` (or
  *     the process RSS delta) against redis-server's `used_memory`; a Comparison with unit `B/key`.
  */
+import { expirySuite } from './expiry.js';
 import { growthSuite } from './growth.js';
 import { memorySuite } from './memory.js';
 import { respSuite } from './resp.js';
@@ -17,4 +18,5 @@ export const SUITES: readonly Suite[] = [
   respSuite,
   memorySuite,
   growthSuite,
+  expirySuite,
 ];
