@@ -66,7 +66,14 @@ async function awaitReady(name: string, launched: Launched, probe: () => Promise
   if (exitedEarly) throw new Error(`${name} exited during start-up: ${launched.stderr()}`);
 }
 
-/** Larder from `dist/` (run `npm run build` first): auth off, periodic snapshots off, log level warn. */
+/**
+ * How Larder is started: the built CLI (`dist/`, what `npm run bench` builds and users run), or,
+ * with BENCH_LARDER_SOURCE=1, the TypeScript source through tsx (the harness's own test, so that
+ * it needs no build; start-up is slower, serving is the same code).
+ */
+const LARDER_ENTRY = process.env['BENCH_LARDER_SOURCE'] === '1' ? ['--import', 'tsx', 'src/cli.ts'] : ['dist/src/cli.js'];
+
+/** Larder (see LARDER_ENTRY): auth off, periodic snapshots off, log level warn. */
 export async function startLarder(options: StartOptions): Promise<ServerHandle> {
   const [httpPort, respPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'larder-bench-'));
@@ -74,7 +81,7 @@ export async function startLarder(options: StartOptions): Promise<ServerHandle> 
     command: process.execPath,
     args: [
       ...nodeFlags(options),
-      'dist/src/cli.js',
+      ...LARDER_ENTRY,
       `--http.port=${httpPort}`,
       `--resp.port=${respPort}`,
       `--data.dir=${dataDir}`,

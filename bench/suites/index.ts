@@ -6,6 +6,7 @@
  *   - `memory`: bytes per key after loading N x 100-byte values, Larder's INFO `used_memory` (or
  *     the process RSS delta) against redis-server's `used_memory`; a Comparison with unit `B/key`.
  */
+import { evictionSuite } from './eviction.js';
 import { expirySuite } from './expiry.js';
 import { growthSuite } from './growth.js';
 import { memorySuite } from './memory.js';
@@ -19,4 +20,5 @@ export const SUITES: readonly Suite[] = [
   memorySuite,
   growthSuite,
   expirySuite,
+  evictionSuite,
 ];

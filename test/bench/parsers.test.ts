@@ -74,6 +74,8 @@ describe('bench settings', () => {
     expect(isSelected(config, 'REST GET /keys/:key, JSON')).toBe(true);
     expect(isSelected(config, 'REST PUT /keys/:key, JSON envelope')).toBe(false);
     expect(isSelected(loadBenchConfig({}, suites, 2), 'RESP SET -c 50 -P 16')).toBe(true);
+    const either = loadBenchConfig({ BENCH_FILTER: '-P 16|memory' }, suites, 2);
+    expect([isSelected(either, 'RESP SET -c 50 -P 16'), isSelected(either, 'memory: used_memory per key'), isSelected(either, 'RESP SET -c 50 -P 1')]).toEqual([true, true, false]);
   });
 
   it('names the variable when a setting is invalid', () => {
