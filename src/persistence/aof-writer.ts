@@ -1,16 +1,15 @@
-import { encodeAofRecord, type AofOp } from './aof-record.js';
-import { errnoCode, type LogFs } from './log-fs.js';
+import { DurableWaiters } from './durable-waiters.js';
+import { FsyncPacer } from './fsync-pacer.js';
+import type { LogFs } from './log-fs.js';
+import { RecordQueue } from './record-queue.js';
+import { appendWhole, type AppendOutcome, type Segment } from './segment-append.js';
+import { WriterFaults } from './writer-faults.js';
+
+export type { Segment } from './segment-append.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
 export type LogCallback = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
-
-/** The incremental file records are appended to; `sizeBytes` ends at its last complete record. */
-export interface Segment {
-  readonly path: string;
-  readonly fd: number;
-  sizeBytes: number;
-}
 
 /**
  * - `ok`: records go out at the end of each event-loop turn.
@@ -32,16 +31,6 @@ export interface WriterOptions {
 
 /** Redis retries a failed AOF write on every cron tick (hz 10); this is the same order. */
 export const WRITE_RETRY_MS = 200;
-/** everysec: background fsync period. */
-const FSYNC_PERIOD_MS = 1000;
-/** everysec: a write waits this long at most for a running fsync (Redis's postponement). */
-const MAX_POSTPONE_MS = 2000;
-
-interface Waiter {
-  readonly seq: number;
-  readonly promise: Promise<void>;
-  resolve(): void;
-}
 
 /**
  * Appends one record per top-level command to the current incremental file. Group commit: every
@@ -52,18 +41,12 @@ interface Waiter {
  */
 export class AofWriter {
   state: WriterState = 'ok';
-  /** errno code of the failure behind the current state (for MISCONF and INFO). */
-  lastErrorCode: string | undefined;
-  sealed = 0;
   durableSeq = 0;
   /** Bytes appended to incremental files since start-up or the last rewrite (auto-rewrite input). */
   appendedBytes = 0;
-  delayedFsyncs = 0;
-  /** Bumped by every fsync failure: a rewrite recovers only failures that happened before it began. */
-  failures = 0;
-  private ops: AofOp[] = [];
-  private opsNowMs = 0;
-  private pending: Buffer[] = [];
+  private readonly faults: WriterFaults;
+  private readonly pacer: FsyncPacer;
+  private readonly records = new RecordQueue();
   /** Records up to this one are in the segment (written, maybe not yet synced). */
   private writtenSeq = 0;
   private segment: Segment | undefined;
@@ -77,14 +60,30 @@ export class AofWriter {
   private syncing = false;
   /** The fsync in flight, resolving to whether it succeeded; a rewrite waits for it. */
   private inflightSync: Promise<boolean> = Promise.resolve(true);
-  private lastFsyncMs = performance.now();
-  private postponedSinceMs = 0;
   private flushQueued = false;
   private timer: NodeJS.Timeout | undefined;
-  private waiters: Waiter[] = [];
+  private readonly waiters = new DurableWaiters();
   private closed = false;
 
-  constructor(private readonly options: WriterOptions) {}
+  constructor(private readonly options: WriterOptions) {
+    this.faults = new WriterFaults(options.log);
+    this.pacer = new FsyncPacer(options.log);
+  }
+
+  /** everysec: writes that could not wait any longer for a running fsync (INFO aof_delayed_fsync). */
+  get delayedFsyncs(): number {
+    return this.pacer.delayedFsyncs;
+  }
+
+  /** errno code of the failure behind the current state (for MISCONF and INFO). */
+  get lastErrorCode(): string | undefined {
+    return this.faults.lastErrorCode;
+  }
+
+  /** fsync failures so far: a rewrite recovers only those that happened before it began. */
+  get failures(): number {
+    return this.faults.failures;
+  }
 
   get policy(): FsyncPolicy {
     return this.options.policy;
@@ -92,7 +91,8 @@ export class AofWriter {
 
   set policy(policy: FsyncPolicy) {
     this.options.policy = policy;
-    // Switching to always: whatever is written but unsynced is synced now (Redis does the same).
+    // Switching to always: what `no` or `everysec` wrote and did not sync yet is synced now,
+    // so "always" covers every record from this moment, not only the next one's.
     this.afterWrite();
   }
 
@@ -100,10 +100,13 @@ export class AofWriter {
     return this.syncing;
   }
 
+  /** Records sealed so far. */
+  get sealed(): number {
+    return this.records.sealed;
+  }
+
   get pendingBytes(): number {
-    let bytes = 0;
-    for (const buffer of this.pending) bytes += buffer.length;
-    return bytes;
+    return this.records.pendingBytes;
   }
 
   /** Writes are refused while the log cannot take them. */
@@ -111,9 +114,14 @@ export class AofWriter {
     return this.state === 'write-error' || this.state === 'failed';
   }
 
+  /** Records a rewrite took out of memory before any file got them: only its base will hold them. */
+  get recordsOnlyInMemory(): boolean {
+    return this.gap !== undefined;
+  }
+
   /** A command is running and has produced forms not yet sealed into a record. */
   get unitOpen(): boolean {
-    return this.ops.length > 0;
+    return this.records.unitOpen;
   }
 
   attach(segment: Segment): void {
@@ -122,16 +130,12 @@ export class AofWriter {
 
   /** One replayable form of the command running now (dispatcher.onPropagate). */
   append(db: number, argv: readonly string[], nowMs: number): void {
-    if (this.ops.length === 0) this.opsNowMs = nowMs;
-    this.ops.push({ db, argv });
+    this.records.add(db, argv, nowMs);
   }
 
   /** The top-level command ended (dispatcher.onCommandEnd): its forms become one record. */
   seal(): void {
-    if (this.ops.length === 0) return;
-    this.pending.push(encodeAofRecord({ nowMs: this.opsNowMs, ops: this.ops }));
-    this.ops = [];
-    this.sealed++;
+    if (!this.records.seal()) return;
     if (!this.flushQueued) {
       this.flushQueued = true;
       setImmediate(this.flushTurn);
@@ -145,22 +149,22 @@ export class AofWriter {
    */
   durable(sinceRecords: number): Promise<void> | undefined {
     if (this.options.policy !== 'always' || this.sealed <= sinceRecords || this.sealed <= this.durableSeq) return undefined;
-    const last = this.waiters[this.waiters.length - 1];
-    if (last !== undefined && last.seq === this.sealed) return last.promise;
-    let resolve!: () => void;
-    const promise = new Promise<void>((done) => (resolve = done));
-    this.waiters.push({ seq: this.sealed, promise, resolve });
-    return promise;
+    return this.waiters.waitFor(this.sealed);
   }
 
   /** Writes what is pending now, if the state allows; true when nothing is left pending. */
   flushNow(): boolean {
-    if (this.state !== 'ok' || this.segment === undefined) return this.pending.length === 0;
-    if (this.pending.length === 0) return true;
-    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    const data = this.records.peek();
+    if (data === undefined) return true;
+    if (this.state !== 'ok' || this.segment === undefined) return false;
     const upTo = this.sealed;
-    if (!this.writeAll(this.segment, data)) return false;
-    this.pending = [];
+    const outcome = appendWhole(this.options.fs, this.segment, data);
+    if (!outcome.ok) {
+      this.writeFailed(outcome);
+      return false;
+    }
+    this.faults.writeSucceeded();
+    this.records.clear();
     this.writtenSeq = upTo;
     this.appendedBytes += data.length;
     return true;
@@ -176,7 +180,7 @@ export class AofWriter {
     const previous = this.segment;
     const writtenSeq = this.writtenSeq;
     if (writtenSeq < this.sealed) this.gap = { from: Math.min(writtenSeq, this.gap?.from ?? Infinity), to: this.sealed };
-    this.pending = [];
+    this.records.clear();
     this.writtenSeq = this.sealed;
     this.segment = next;
     this.appendedBytes = 0;
@@ -193,15 +197,14 @@ export class AofWriter {
   }
 
   /**
-   * Records up to `seq` are durable by other means (the old file's final sync, or a rewritten
-   * base in a durable manifest, which also closes a gap it covers); a recovery rewrite that began after the last fsync failure
-   * (`failuresAtStart`) also ends the failed state.
+   * Records up to `seq` are durable by other means: the old file's final sync, or a rewritten base
+   * in a durable manifest (which also closes a gap it covers, and, for a recovery rewrite that
+   * began after the last fsync failure — `failuresAtStart` — ends the failed state).
    */
   markDurable(seq: number, failuresAtStart?: number): void {
     if (failuresAtStart !== undefined && failuresAtStart === this.failures && this.state === 'failed') {
-      this.options.log('info', 'append-only log rewritten after the fsync failure; writes accepted again');
+      this.faults.recovered();
       this.state = 'ok';
-      this.lastErrorCode = undefined;
     }
     if (this.gap !== undefined && seq >= this.gap.to) this.gap = undefined;
     this.advanceDurable(seq);
@@ -210,24 +213,27 @@ export class AofWriter {
 
   /** Marks the log failed after an fsync error (here or in a rewrite step that needed one). */
   fsyncFailed(error: unknown, what: string): void {
-    this.failures++;
-    this.lastErrorCode = errnoCode(error) ?? 'EIO';
-    if (this.state !== 'failed') {
-      this.options.log('error', `${what} failed; refusing writes until the log is rewritten from memory`, { code: this.lastErrorCode, err: error });
-    }
+    this.faults.fsyncFailed(error, what, this.state !== 'failed');
     this.state = 'failed';
     this.options.onFsyncFailure();
   }
 
-  /** Shutdown: everything sealed is written and fsynced (unless the disk refuses). */
+  /**
+   * Shutdown (or `appendonly no`): everything sealed is written and fsynced whatever the policy,
+   * as Redis's prepareForShutdown does. After a write error the write is tried once more (the
+   * disk may be back); if the disk still refuses, replies waiting on those records stay held.
+   */
   async close(): Promise<void> {
-    this.flushNow();
+    if (this.state === 'write-error') this.state = 'ok';
+    if (!this.flushNow() && this.state === 'ok') this.state = 'write-error';
+    this.closed = true;
+    clearTimeout(this.timer);
+    // A background fsync still running on the descriptor must end before it is closed.
+    await this.inflightSync;
     const segment = this.segment;
     if (segment !== undefined && this.state === 'ok') {
       await this.options.fs.datasync(segment.fd).then(() => this.advanceDurable(this.writtenSeq), (error: unknown) => this.fsyncFailed(error, 'final fsync'));
     }
-    this.closed = true;
-    clearTimeout(this.timer);
     if (segment !== undefined) this.options.fs.close(segment.fd);
     this.segment = undefined;
   }
@@ -240,32 +246,24 @@ export class AofWriter {
 
   private readonly flushTurn = (): void => {
     this.flushQueued = false;
-    if (this.closed || this.state === 'failed' || this.state === 'switching') return;
+    // No file yet (the first base is still being written): records wait in memory for it.
+    if (this.closed || this.state === 'failed' || this.state === 'switching' || this.segment === undefined) return;
     if (this.postpone()) return;
-    const hadError = this.state === 'write-error';
-    if (hadError) this.state = 'ok';
+    if (this.state === 'write-error') this.state = 'ok';
     if (!this.flushNow()) {
       this.state = 'write-error';
       this.schedule(WRITE_RETRY_MS);
       return;
     }
-    if (hadError) this.options.log('info', 'append-only log write error looks solved; writes accepted again');
     this.afterWrite();
   };
 
-  /** everysec: while a background fsync runs, a write could block on it; wait up to 2 s (Redis). */
+  /** everysec: while a background fsync runs, records wait (see FsyncPacer). */
   private postpone(): boolean {
-    if (this.options.policy !== 'everysec' || !this.syncing || this.pending.length === 0) return false;
-    const nowMs = performance.now();
-    if (this.postponedSinceMs === 0) this.postponedSinceMs = nowMs;
-    if (nowMs - this.postponedSinceMs < MAX_POSTPONE_MS) {
-      this.schedule(MAX_POSTPONE_MS - (nowMs - this.postponedSinceMs));
-      return true;
-    }
-    this.delayedFsyncs++;
-    this.options.log('warn', 'asynchronous fsync of the append-only log is taking too long (disk busy?); writing without waiting for it');
-    this.postponedSinceMs = 0;
-    return false;
+    if (this.options.policy !== 'everysec' || !this.syncing || !this.records.hasPending) return false;
+    const waitMs = this.pacer.postponeMs();
+    if (waitMs > 0) this.schedule(waitMs);
+    return waitMs > 0;
   }
 
   /** Starts the fsync the policy asks for after a write (or schedules it). */
@@ -273,19 +271,17 @@ export class AofWriter {
     if (this.state !== 'ok' || this.syncing || this.segment === undefined || this.writtenSeq <= this.durableSeq) return;
     if (this.options.policy === 'always') this.sync(this.segment);
     else if (this.options.policy === 'everysec') {
-      const dueInMs = FSYNC_PERIOD_MS - (performance.now() - this.lastFsyncMs);
+      const dueInMs = this.pacer.dueInMs();
       if (dueInMs <= 0) this.sync(this.segment);
       else this.schedule(dueInMs);
-    } else {
-      // `no`: the kernel decides; what was written counts as handed over.
-      this.advanceDurable(this.writtenSeq);
     }
+    // `no`: the kernel decides when; nothing is marked synced, so a switch to `always` syncs it.
   }
 
   private sync(segment: Segment): void {
     const target = this.writtenSeq;
     this.syncing = true;
-    this.postponedSinceMs = 0;
+    this.pacer.syncStarted();
     this.inflightSync = this.options.fs.datasync(segment.fd).then(
       () => {
         this.synced(segment, target);
@@ -305,10 +301,10 @@ export class AofWriter {
     // The file was switched meanwhile; the rewrite accounts for what it held.
     if (this.segment !== segment) return;
     this.syncing = false;
-    this.lastFsyncMs = performance.now();
+    this.pacer.syncEnded();
     if (this.state === 'failed') return;
     this.advanceDurable(target);
-    if (this.pending.length > 0) this.flushTurn();
+    if (this.records.hasPending) this.flushTurn();
     else this.afterWrite();
   }
 
@@ -317,49 +313,20 @@ export class AofWriter {
     const durable = this.gap === undefined ? this.syncedSeq : Math.min(this.syncedSeq, this.gap.from);
     if (durable <= this.durableSeq) return;
     this.durableSeq = durable;
-    let released = 0;
-    while (released < this.waiters.length && this.waiters[released]!.seq <= durable) this.waiters[released++]!.resolve();
-    if (released > 0) this.waiters = this.waiters.slice(released);
+    this.waiters.release(durable);
   }
 
-  /** Appends all of `data`; on failure cuts the file back so no partial record stays in it. */
-  private writeAll(segment: Segment, data: Buffer): boolean {
-    let written = 0;
-    try {
-      while (written < data.length) {
-        const bytes = this.options.fs.append(segment.fd, data, written, data.length - written);
-        // A short write is followed by another call, which reports the error (ENOSPC) itself.
-        if (bytes <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-        written += bytes;
-      }
-      segment.sizeBytes += data.length;
-      return true;
-    } catch (error) {
-      this.writeFailed(segment, error, written);
-      return false;
-    }
-  }
-
-  private writeFailed(segment: Segment, error: unknown, written: number): void {
-    const first = this.state !== 'write-error' || this.lastErrorCode !== errnoCode(error);
-    this.lastErrorCode = errnoCode(error) ?? 'EIO';
-    if (written > 0) {
-      try {
-        this.options.fs.truncate(segment.fd, segment.sizeBytes);
-      } catch (truncateError) {
-        // The partial record cannot be removed: this file must never be appended to again.
-        this.fsyncFailed(truncateError, 'removing a partial write from the append-only log');
-        return;
-      }
-    }
-    if (first) this.options.log('error', 'writing the append-only log failed; refusing writes and retrying', { code: this.lastErrorCode, written });
+  private writeFailed(outcome: Exclude<AppendOutcome, { ok: true }>): void {
+    // A partial record that cannot be cut off: this file must never be appended to again.
+    if (outcome.cutBack) this.faults.writeFailed(outcome.code, outcome.writtenBytes, outcome.error);
+    else this.fsyncFailed(outcome.truncateError, 'removing a partial write from the append-only log');
   }
 
   private schedule(delayMs: number): void {
     if (this.timer !== undefined || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.state === 'write-error' || this.pending.length > 0) this.flushTurn();
+      if (this.state === 'write-error' || this.records.hasPending) this.flushTurn();
       else this.afterWrite();
     }, Math.max(1, delayMs));
     this.timer.unref();

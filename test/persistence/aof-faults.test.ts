@@ -119,4 +119,43 @@ describe('disk faults in the append-only log', () => {
     expect(q.send(q.client(), 'MGET', 'a', 'b').reply).toEqual(['1', '2']);
     q.runtime.halt();
   });
+
+  it('a write error, then a rewrite whose base fails: the records only memory held keep writes refused until a later rewrite saves them', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'always' });
+    const c = p.client();
+    await settled(p.send(c, 'SET', 'a', '1').released);
+    disk.inject({ op: 'append', code: 'ENOSPC', pathIncludes: '.1.incr.aof' });
+    const held = p.send(c, 'SET', 'b', '2');
+    await turns();
+    expect(refusal(p)).toBe('MISCONF Errors writing to the AOF file: No space left on device');
+    // The rewrite takes b out of memory (its base will hold it), but that base cannot be written.
+    disk.inject({ op: 'writeAt', code: 'ENOSPC', pathIncludes: 'base.snapshot', times: 1 });
+    p.send(c, 'BGREWRITEAOF');
+    const writer = p.runtime.log!.writer;
+    await eventually(() => !p.runtime.log!.rewriteStatus().lastOk);
+    expect(writer.refusing).toBe(true);
+    expect(await settled(held.released)).toBe(false);
+    // The retry (a rewrite from memory) succeeds: b is in its base, and the reply goes.
+    await eventually(() => !writer.refusing);
+    expect(await settled(held.released)).toBe(true);
+    p.runtime.halt();
+    disk.crash();
+    const q = await startProcess(disk);
+    expect(q.send(q.client(), 'MGET', 'a', 'b').reply).toEqual(['1', '2']);
+    q.runtime.halt();
+  });
+
+  it('a write error is logged once per run of failures, not on every retry', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'everysec' });
+    disk.inject({ op: 'append', code: 'ENOSPC' });
+    p.send(p.client(), 'SET', 'a', '1');
+    await eventually(() => disk.calls.append >= 4);
+    expect(p.messages.filter((message) => message.startsWith('error: writing the append-only log failed'))).toHaveLength(1);
+    disk.clearFaults();
+    await eventually(() => !p.runtime.log!.writer.refusing);
+    expect(p.messages).toContain('info: append-only log write error looks solved; writes accepted again');
+    p.runtime.halt();
+  });
 });

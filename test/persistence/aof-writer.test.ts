@@ -133,4 +133,33 @@ describe('append-only log writer', () => {
     expect(disk.files()).toContain(`${AOF_DIR}/larder.aof.2.base.snapshot`);
     p.runtime.halt();
   });
+
+  it('CONFIG SET appendfsync always after no: what `no` wrote and nobody synced is fsynced at once', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'no' });
+    p.send(p.client(), 'SET', 'a', '1');
+    await turns();
+    p.runtime.setPolicy('always');
+    await turns();
+    p.runtime.halt();
+    disk.crash();
+    const q = await startProcess(disk);
+    expect(q.send(q.client(), 'GET', 'a').reply).toBe('1');
+    q.runtime.halt();
+  });
+
+  it('shutdown writes and fsyncs what is pending under everysec, retrying a write that failed before', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'everysec' });
+    disk.inject({ op: 'append', code: 'ENOSPC', times: 1 });
+    p.send(p.client(), 'SET', 'a', '1');
+    await turns();
+    expect(p.runtime.log!.writer.refusing).toBe(true);
+    await p.runtime.close();
+    disk.crash();
+    const q = await startProcess(disk);
+    expect(q.send(q.client(), 'GET', 'a').reply).toBe('1');
+    q.runtime.halt();
+  });
 });
+
