@@ -41,7 +41,11 @@ export class AofRuntime {
   policy: FsyncPolicy;
   rewritePercentage: number;
   rewriteMinBytes: number;
-  private enabling: Promise<void> | undefined;
+  /**
+   * Turning the log on and off, one after the other: a log being switched off finishes (its
+   * rewrite, its final fsync) before the next one is created in the same directory.
+   */
+  private transitions: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: AofRuntimeOptions) {
     this.policy = options.policy;
@@ -85,29 +89,37 @@ export class AofRuntime {
     return result;
   }
 
-  /** CONFIG SET appendonly yes at run time: the first base is written from memory (Redis does a rewrite). */
+  /**
+   * CONFIG SET appendonly yes at run time: the first base is written from memory (Redis does a
+   * rewrite). Writes from now on are recorded (and held under `always`) while it is written; if
+   * the disk fails, writes are refused (MISCONF) and the creation is retried until it succeeds.
+   */
   enable(): void {
-    if (this.current !== undefined || this.enabling !== undefined) return;
+    if (this.current !== undefined) return;
     const appendLog = this.newLog();
-    // Writes from now on are recorded (and held under `always`) while the base is written.
     this.attach(appendLog);
-    this.enabling = appendLog.startFromMemory().then(
-      () => undefined,
-      (error: unknown) => this.options.log('error', 'turning the append-only log on failed; retrying', { err: error }),
-    ).finally(() => (this.enabling = undefined));
+    this.transitions = this.transitions.then(() =>
+      appendLog.startFromMemory().catch((error: unknown) => {
+        this.options.log('error', 'turning the append-only log on failed; writes are refused while it is retried', { err: error });
+      }),
+    );
   }
 
-  /** CONFIG SET appendonly no: what is pending is written and fsynced, then the log stops. */
-  async disable(): Promise<void> {
+  /** CONFIG SET appendonly no: what is pending is written and fsynced, then the log stops. Never rejects. */
+  disable(): Promise<void> {
     const appendLog = this.current;
-    if (appendLog === undefined) return;
-    this.attach(undefined);
-    await appendLog.close();
+    if (appendLog !== undefined) {
+      this.attach(undefined);
+      this.transitions = this.transitions.then(() =>
+        appendLog.close().catch((error: unknown) => this.options.log('error', 'closing the append-only log failed', { err: error })),
+      );
+    }
+    return this.transitions;
   }
 
   /** About once a second: the automatic rewrite. */
-  tick(): void {
-    this.current?.tick();
+  tick(nowMs?: number): void {
+    this.current?.tick(nowMs);
   }
 
   /** BGREWRITEAOF. */
@@ -120,9 +132,8 @@ export class AofRuntime {
     if (this.current !== undefined) this.current.writer.policy = policy;
   }
 
-  async close(): Promise<void> {
-    await this.enabling;
-    await this.disable();
+  close(): Promise<void> {
+    return this.disable();
   }
 
   /** Stops the log's timers and writes without touching the disk (a test's simulated crash). */

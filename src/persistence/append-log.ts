@@ -1,8 +1,9 @@
 import type { SnapshotSink } from '../store/snapshot-writer.js';
-import { baseFileName, incrFileName, type AofManifest } from './aof-manifest.js';
+import type { AofManifest } from './aof-manifest.js';
 import { AofDirectory } from './aof-files.js';
-import { AofWriter, type FsyncPolicy, type LogCallback, type Segment } from './aof-writer.js';
-import { BaseFileSink } from './base-file-sink.js';
+import { rewriteLog } from './aof-rewrite.js';
+import { AofWriter, type FsyncPolicy, type LogCallback } from './aof-writer.js';
+import { AutoRewrite, type RewriteThresholds } from './auto-rewrite.js';
 import { errnoCode, type LogFs } from './log-fs.js';
 
 export interface AppendLogOptions {
@@ -10,11 +11,8 @@ export interface AppendLogOptions {
   dir: string;
   fs: LogFs;
   policy: FsyncPolicy;
-  /**
-   * Automatic rewrite when the log grew `rewritePercentage` percent over its size after the last
-   * rewrite (0: never) and is at least `rewriteMinBytes` large; read at each check.
-   */
-  thresholds: { rewritePercentage(): number; rewriteMinBytes(): number };
+  /** When an automatic rewrite is due; read at each check, so CONFIG SET applies at once. */
+  thresholds: RewriteThresholds;
   log: LogCallback;
   /**
    * The rewrite's base: captures the whole store as of this call (the capture must begin
@@ -67,8 +65,10 @@ export class AppendLog {
   private listedBytes = 0;
   private rewriteBaseBytes = 0;
   private closed = false;
+  private readonly auto: AutoRewrite;
 
   constructor(private readonly options: AppendLogOptions) {
+    this.auto = new AutoRewrite(options.thresholds, options.log);
     this.directory = new AofDirectory(options.dir, options.fs);
     this.writer = new AofWriter({ fs: options.fs, policy: options.policy, log: options.log, onFsyncFailure: () => this.recover() });
   }
@@ -98,21 +98,18 @@ export class AppendLog {
   /** BGREWRITEAOF. */
   startRewrite(): 'started' | 'already-running' {
     if (this.rewriting !== undefined) return 'already-running';
+    this.auto.manualRewrite();
     void this.rewrite();
     return 'started';
   }
 
-  /** Called about once a second: the automatic rewrite when the log outgrew its base. */
-  tick(): void {
+  /** Called about once a second (`nowMs`: a monotonic clock): the automatic rewrite when the log outgrew its base. */
+  tick(nowMs = performance.now()): void {
     if (this.closed || this.rewriting !== undefined || this.writer.refusing) return;
-    const rewritePercentage = this.options.thresholds.rewritePercentage();
-    const rewriteMinBytes = this.options.thresholds.rewriteMinBytes();
     const currentBytes = this.currentBytes();
-    if (rewritePercentage === 0 || currentBytes < rewriteMinBytes) return;
-    const base = Math.max(1, this.rewriteBaseBytes);
-    const growthPercent = ((currentBytes - base) * 100) / base;
-    if (growthPercent < rewritePercentage) return;
-    this.options.log('info', `starting automatic append-only log rewrite: ${Math.round(growthPercent)}% growth`, { currentBytes, baseBytes: base });
+    const growthPercent = this.auto.due(currentBytes, this.rewriteBaseBytes, nowMs);
+    if (growthPercent === undefined) return;
+    this.options.log('info', `starting automatic append-only log rewrite: ${Math.round(growthPercent)}% growth`, { currentBytes, baseBytes: this.rewriteBaseBytes });
     void this.rewrite();
   }
 
@@ -182,106 +179,45 @@ export class AppendLog {
     try {
       await this.rewriteSteps();
       this.lastRewriteOk = true;
+      this.auto.rewriteEnded(true);
       this.options.log('info', 'append-only log rewritten', { durationMs: Math.round(performance.now() - this.rewriteStartedMs), bytes: this.listedBytes });
     } catch (error) {
       this.lastRewriteOk = false;
+      this.auto.rewriteEnded(false);
       this.options.log('error', 'append-only log rewrite failed', { code: errnoCode(error), err: error });
+      // The writer appends to the new incremental file now (listed, unless the switch failed).
+      this.listedBytes = this.sizeOfListed(this.manifest) - this.writer.appendedBytes;
     } finally {
       this.lastRewriteDurationMs = performance.now() - this.rewriteStartedMs;
     }
   }
 
   private async rewriteSteps(): Promise<void> {
-    const { writer, directory } = this;
     // Records of a command still running would be in the image and again in the new file.
-    if (writer.unitOpen) await nextTurn();
-    // Step 1, all synchronous: what is sealed goes to the old file (if it can), then T.
-    const recovering = writer.state === 'failed';
-    writer.flushNow();
-    const seq = this.nextSeq++;
-    const incr = directory.createIncr(seq);
-    const base = this.startBase(seq);
-    const coveredSeq = writer.sealed;
-    const failuresAtStart = writer.failures;
-    const old = writer.switchTo(incr);
-    const oldManifest = this.manifest;
-    const newIncr = { file: incrFileName(seq), seq };
-    // A first log has nothing to list the new file beside: its records wait for the final manifest.
-    const initial = oldManifest.incrs.length === 0;
-    try {
-      if (recovering || initial) this.closeQuietly(old.previous);
-      else await this.listNewIncr(old, oldManifest, newIncr, incr);
-      // Steps 3 and 4 (the new file's header must be durable before a manifest names it).
-      if (recovering || initial) await this.options.fs.datasync(incr.fd);
-      await base;
-      const final: AofManifest = { base: { file: baseFileName(seq), seq }, incrs: [newIncr] };
-      await directory.writeManifest(final);
-      this.manifest = final;
-    } catch (error) {
-      // Without a durable manifest naming it, nothing written to the new file is safe.
-      if (initial) writer.fsyncFailed(error, 'creating the append-only log');
-      // The capture goes on until its file is written or abandoned: never two at once.
-      await base.catch(() => undefined);
-      throw error;
-    }
-    writer.markDurable(coveredSeq, failuresAtStart);
-    writer.resume();
-    this.listedBytes = this.sizeOfListed(this.manifest) - writer.appendedBytes;
+    if (this.writer.unitOpen) await nextTurn();
+    this.manifest = await rewriteLog({
+      writer: this.writer,
+      directory: this.directory,
+      fs: this.options.fs,
+      seq: this.nextSeq++,
+      manifest: this.manifest,
+      onManifest: (manifest) => (this.manifest = manifest),
+      captureBase: this.options.captureBase,
+    });
+    this.listedBytes = this.sizeOfListed(this.manifest) - this.writer.appendedBytes;
     this.rewriteBaseBytes = this.currentBytes();
-    await directory.removeUnlisted(this.manifest);
+    await this.directory.removeUnlisted(this.manifest);
   }
 
-  /** Begins the base image now (T) and streams it to the base file of `seq` over later turns. */
-  private startBase(seq: number): Promise<unknown> {
-    const { fs, dir } = this.options;
-    const path = this.directory.path(baseFileName(seq));
-    const done = this.options.captureBase(async () => BaseFileSink.create(fs, dir, path));
-    // Observed at once: a failure while step 2 is still running must not go unhandled.
-    done.catch(() => undefined);
-    return done;
-  }
-
-  private closeQuietly(segment: Segment | undefined): void {
-    if (segment === undefined) return;
-    try {
-      this.options.fs.close(segment.fd);
-    } catch {
-      // A descriptor of a file no longer trusted; nothing depends on closing it cleanly.
-    }
-  }
-
-  /** Step 2: the old file's last fsync, then the manifest that lists the new file; then writes resume. */
-  private async listNewIncr(
-    old: { previous: Segment | undefined; writtenSeq: number; settled: Promise<boolean> },
-    oldManifest: AofManifest,
-    newIncr: { file: string; seq: number },
-    incr: Segment,
-  ): Promise<void> {
-    const { writer } = this;
-    try {
-      const fs = this.options.fs;
-      if (old.previous !== undefined) {
-        const settled = await old.settled;
-        if (settled && writer.policy !== 'no') await fs.datasync(old.previous.fd);
-        fs.close(old.previous.fd);
-        if (settled) writer.markDurable(old.writtenSeq);
-      }
-      await fs.datasync(incr.fd);
-      const listing: AofManifest = { base: oldManifest.base, incrs: [...oldManifest.incrs, newIncr] };
-      await this.directory.writeManifest(listing);
-      this.manifest = listing;
-      writer.resume();
-    } catch (error) {
-      // The new file may not be listed: records in it are not safe until a rewrite lists them.
-      writer.fsyncFailed(error, 'switching to a new append-only log file');
-      throw error;
-    }
-  }
-
+  /** Sizes of the files `manifest` lists; what is known so far when the disk will not tell. */
   private sizeOfListed(manifest: AofManifest): number {
-    let bytes = manifest.base === undefined ? 0 : this.directory.sizeOf(manifest.base.file);
-    for (const incr of manifest.incrs) bytes += this.directory.sizeOf(incr.file);
-    return bytes;
+    try {
+      let bytes = manifest.base === undefined ? 0 : this.directory.sizeOf(manifest.base.file);
+      for (const incr of manifest.incrs) bytes += this.directory.sizeOf(incr.file);
+      return bytes;
+    } catch {
+      return this.listedBytes;
+    }
   }
 }
 

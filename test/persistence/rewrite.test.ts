@@ -119,4 +119,56 @@ describe('append-only log rewrite in the background', () => {
     expect(q.send(q.client(), 'MGET', 'k499', 'during', 'after').reply).toEqual(['v499', '1', '2']);
     q.runtime.halt();
   });
+
+  it('appendonly no then yes while a rewrite runs: the old log finishes first, the new one keeps every write after it', async () => {
+    const disk = new SimulatedDisk();
+    const p = await filled(disk, 2000);
+    const c = p.client();
+    p.runtime.rewrite();
+    void p.runtime.disable();
+    p.runtime.enable();
+    // Recorded by the new log, which waits for the old one to finish before it writes its first base.
+    const held = p.send(c, 'SET', 'after', 'yes');
+    await turns(3);
+    expect(p.runtime.log!.writer.refusing).toBe(false);
+    await held.released;
+    await p.runtime.close();
+    expect(disk.files()).toEqual([`${AOF_DIR}/larder.aof.3.base.snapshot`, `${AOF_DIR}/larder.aof.3.incr.aof`, `${AOF_DIR}/larder.aof.manifest`]);
+    disk.crash();
+    const q = await startProcess(disk);
+    expect(q.send(q.client(), 'MGET', 'k1999', 'after').reply).toEqual(['v1999', 'yes']);
+    q.runtime.halt();
+  });
+
+  it('automatic rewrites back off after 3 failures in a row (1 minute, then 2 …), as Redis does; BGREWRITEAOF is never held back', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'everysec', rewritePercentage: 100, rewriteMinBytes: 1 });
+    const c = p.client();
+    for (let i = 0; i < 50; i++) p.send(c, 'SET', `key${i}`, 'x'.repeat(20));
+    await turns();
+    disk.inject({ op: 'writeAt', code: 'ENOSPC' });
+    const failures = (): number => p.messages.filter((message) => message === 'error: append-only log rewrite failed').length;
+    let nowMs = 0;
+    const tick = async (advanceMs: number): Promise<void> => {
+      nowMs += advanceMs;
+      p.runtime.tick(nowMs);
+      await untilRewritten(p);
+    };
+    for (let second = 0; second < 3; second++) await tick(1000);
+    expect(failures()).toBe(3);
+    await tick(1000);
+    await tick(59_000);
+    expect(failures()).toBe(3);
+    expect(p.messages).toContain('warn: append-only log rewrite failed 3 times in a row; the next automatic rewrite waits 1 minute(s)');
+    await tick(1000);
+    expect(failures()).toBe(4);
+    await tick(1000);
+    await tick(60_000);
+    expect(failures()).toBe(4);
+    expect(p.runtime.rewrite()).toBe('started');
+    await untilRewritten(p);
+    expect(failures()).toBe(5);
+    p.runtime.halt();
+  });
 });
+
