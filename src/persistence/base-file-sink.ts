@@ -3,7 +3,7 @@ import type { LogFs } from './log-fs.js';
 
 /**
  * A rewrite's base file, streamed through the log's file seam as the background capture encodes
- * it: chunks are written in order on the thread pool, then `commit()` does temp → fdatasync →
+ * it: chunks are appended in order on the thread pool, then `commit()` does temp → fdatasync →
  * rename → fsync directory, as every file of the log is replaced. Going through `LogFs` (not
  * node:fs) is what lets the power-loss test model every byte of a rewrite.
  */
@@ -37,11 +37,10 @@ export class BaseFileSink implements SnapshotSink {
   }
 
   write(chunk: Buffer): void {
-    const at = this.position;
     this.position += chunk.length;
     this.queuedBytes += chunk.length;
     this.tail = this.tail
-      .then(() => (this.failure === undefined ? this.fs.writeAt(this.fd, chunk, at) : undefined))
+      .then(() => (this.failure === undefined ? this.fs.appendAsync(this.fd, chunk) : undefined))
       .catch((error: unknown) => {
         this.failure ??= { error };
       })

@@ -26,10 +26,10 @@ export interface LogFs {
   /** Appends up to `length` bytes of `data` from `offset`; returns how many went out (short writes happen). */
   append(fd: number, data: Buffer, offset: number, length: number): number;
   /**
-   * Writes all of `data` at `position` on the thread pool (a base file streamed while the
-   * event loop keeps serving); resolves once every byte was handed to the kernel.
+   * Appends all of `data` on the thread pool (a base file streamed while the event loop keeps
+   * serving); resolves once every byte was handed to the kernel. One at a time per file.
    */
-  writeAt(fd: number, data: Buffer, position: number): Promise<void>;
+  appendAsync(fd: number, data: Buffer): Promise<void>;
   /** Cuts the file back to `sizeBytes` (undoes a partial append). */
   truncate(fd: number, sizeBytes: number): void;
   /** fdatasync(2): the file's bytes (and its size) are on the device when this resolves. */
@@ -56,9 +56,9 @@ function missing(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'ENOENT';
 }
 
-function writeOnce(fd: number, data: Buffer, offset: number, length: number, position: number): Promise<number> {
+function appendOnce(fd: number, data: Buffer, offset: number, length: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    fs.write(fd, data, offset, length, position, (error, bytesWritten) => (error === null ? resolve(bytesWritten) : reject(error)));
+    fs.write(fd, data, offset, length, null, (error, bytesWritten) => (error === null ? resolve(bytesWritten) : reject(error)));
   });
 }
 
@@ -92,9 +92,11 @@ export const nodeLogFs: LogFs = {
   openAppend: (path) => fs.openSync(path, 'a', FILE_MODE),
   openTruncate: (path) => fs.openSync(path, TRUNCATE_FOR_APPEND, FILE_MODE),
   append: (fd, data, offset, length) => fs.writeSync(fd, data, offset, length, null),
-  writeAt: async (fd, data, position) => {
+  appendAsync: async (fd, data) => {
     for (let done = 0; done < data.length; ) {
-      done += await writeOnce(fd, data, done, data.length - done, position + done);
+      const bytes = await appendOnce(fd, data, done, data.length - done);
+      if (bytes <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+      done += bytes;
     }
   },
   truncate: (fd, sizeBytes) => fs.ftruncateSync(fd, sizeBytes),

@@ -130,7 +130,7 @@ describe('disk faults in the append-only log', () => {
     await turns();
     expect(refusal(p)).toBe('MISCONF Errors writing to the AOF file: No space left on device');
     // The rewrite takes b out of memory (its base will hold it), but that base cannot be written.
-    disk.inject({ op: 'writeAt', code: 'ENOSPC', pathIncludes: 'base.snapshot', times: 1 });
+    disk.inject({ op: 'appendAsync', code: 'ENOSPC', pathIncludes: 'base.snapshot', times: 1 });
     p.send(c, 'BGREWRITEAOF');
     const writer = p.runtime.log!.writer;
     await eventually(() => !p.runtime.log!.rewriteStatus().lastOk);

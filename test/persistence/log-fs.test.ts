@@ -26,4 +26,17 @@ describe('nodeLogFs', () => {
     }
     expect(readFileSync(path, 'latin1')).toBe('record|record|');
   });
+
+  it('appendAsync writes every chunk after the previous one, off the event loop', async () => {
+    const path = join(dir, 'async.log');
+    const fd = nodeLogFs.openTruncate(path);
+    try {
+      for (const chunk of ['base-', 'chunk-', 'end']) await nodeLogFs.appendAsync(fd, Buffer.from(chunk));
+      await nodeLogFs.datasync(fd);
+    } finally {
+      nodeLogFs.close(fd);
+    }
+    expect(readFileSync(path, 'latin1')).toBe('base-chunk-end');
+  });
 });
+

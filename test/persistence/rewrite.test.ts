@@ -101,7 +101,7 @@ describe('append-only log rewrite in the background', () => {
     const disk = new SimulatedDisk();
     const p = await filled(disk, 500);
     const c = p.client();
-    disk.inject({ op: 'writeAt', code: 'ENOSPC', pathIncludes: 'base.snapshot' });
+    disk.inject({ op: 'appendAsync', code: 'ENOSPC', pathIncludes: 'base.snapshot' });
     expect(p.runtime.rewrite()).toBe('started');
     p.send(c, 'SET', 'during', '1');
     await untilRewritten(p);
@@ -146,7 +146,7 @@ describe('append-only log rewrite in the background', () => {
     const c = p.client();
     for (let i = 0; i < 50; i++) p.send(c, 'SET', `key${i}`, 'x'.repeat(20));
     await turns();
-    disk.inject({ op: 'writeAt', code: 'ENOSPC' });
+    disk.inject({ op: 'appendAsync', code: 'ENOSPC' });
     const failures = (): number => p.messages.filter((message) => message === 'error: append-only log rewrite failed').length;
     let nowMs = 0;
     const tick = async (advanceMs: number): Promise<void> => {

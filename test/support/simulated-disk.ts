@@ -15,7 +15,7 @@ import type { LogFs } from '../../src/persistence/log-fs.js';
  * reports success without saving them — the reason a failed fsync must never be retried and
  * trusted.
  */
-export type DiskOp = 'append' | 'writeAt' | 'truncate' | 'datasync' | 'syncDir' | 'rename' | 'unlink' | 'open';
+export type DiskOp = 'append' | 'appendAsync' | 'truncate' | 'datasync' | 'syncDir' | 'rename' | 'unlink' | 'open';
 
 export interface Fault {
   op: DiskOp;
@@ -64,7 +64,7 @@ export class SimulatedDisk implements LogFs, AofReadFs {
   private epoch = 0;
   private faults: Array<Fault & { seen: number; failed: number }> = [];
   /** Calls per operation, for tests that fail "the Nth call". */
-  readonly calls: Record<DiskOp, number> = { append: 0, writeAt: 0, truncate: 0, datasync: 0, syncDir: 0, rename: 0, unlink: 0, open: 0 };
+  readonly calls: Record<DiskOp, number> = { append: 0, appendAsync: 0, truncate: 0, datasync: 0, syncDir: 0, rename: 0, unlink: 0, open: 0 };
 
   /**
    * One process's view of the disk. After `crash()` every call through it fails with EIO, so a
@@ -78,7 +78,7 @@ export class SimulatedDisk implements LogFs, AofReadFs {
         const value: unknown = Reflect.get(target, property, receiver);
         if (typeof value !== 'function') return value;
         const method = value as (...args: unknown[]) => unknown;
-        const asynchronous = property === 'datasync' || property === 'syncDir' || property === 'writeAt';
+        const asynchronous = property === 'datasync' || property === 'syncDir' || property === 'appendAsync';
         return (...args: unknown[]) => {
           if (target.epoch !== epoch) {
             if (asynchronous) return Promise.reject(dead());
@@ -174,17 +174,14 @@ export class SimulatedDisk implements LogFs, AofReadFs {
     return length;
   }
 
-  /** A positional write on the thread pool: it lands on a later turn, unless the power went out first. */
-  async writeAt(fd: number, data: Buffer, position: number): Promise<void> {
+  /** An append on the thread pool: it lands on a later turn, unless the power went out first. */
+  async appendAsync(fd: number, data: Buffer): Promise<void> {
     const file = this.file(fd);
     const epoch = this.epoch;
     await nextTurn();
     if (this.epoch !== epoch) throw errnoError('EIO', 'write interrupted by a crash', file.path);
-    this.check('writeAt', file.path);
-    const live = file.inode.live;
-    const end = position + data.length;
-    const before = live.length >= position ? live.subarray(0, position) : Buffer.concat([live, Buffer.alloc(position - live.length)]);
-    file.inode.live = Buffer.concat([before, data, live.subarray(Math.min(end, live.length))]);
+    this.check('appendAsync', file.path);
+    file.inode.live = Buffer.concat([file.inode.live, data]);
   }
 
   truncate(fd: number, sizeBytes: number): void {
