@@ -137,7 +137,7 @@ export class Keyspace implements SlotSource {
   set(key: string, value: StoredValue, expiresAtMs = 0, meta?: string): Entry {
     if (this.observers !== undefined) this.announce(key);
     const previous = this.entries.get(key);
-    const entry = new Entry(value, meta);
+    const entry = Entry.create(value, meta);
     // An overwrite keeps the key's access frequency, as Redis's dbSetValue does under LFU.
     entry.access = previous !== undefined && this.access.lfu ? previous.access : this.access.fresh();
     if (previous === undefined) {
@@ -160,7 +160,7 @@ export class Keyspace implements SlotSource {
   adopt(key: string, entry: Entry): void {
     if (this.observers !== undefined) this.announce(key);
     const expiresAtMs = entry.expiresAtMs;
-    const moved = new Entry(entry.value, entry.meta);
+    const moved = Entry.create(entry.value, entry.meta);
     moved.access = entry.access;
     this.delete(key);
     moved.slot = this.allocateSlot(key);
@@ -209,7 +209,7 @@ export class Keyspace implements SlotSource {
   replaceString(key: string, entry: Entry, value: string): void {
     this.entryBytes -= entryBytes(key, entry, false);
     entry.value = value;
-    entry.meta = undefined;
+    entry.dropMeta();
     this.entryBytes += entryBytes(key, entry, true);
     if (this.observers !== undefined) for (const observer of this.observers) observer.afterInPlaceWrite(this, key);
     this.hooks.modified(this.index, key);

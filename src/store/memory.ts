@@ -8,13 +8,15 @@
  * per database, and it moves with each write, never with GC timing, so eviction decisions are
  * repeatable. `test/store/memory-accounting.test.ts` holds it to the heap V8 really uses.
  */
-import type { Entry, StoredValue } from './entry.js';
+import { type Entry, MarkedEntry, type StoredValue } from './entry.js';
 import { HEAP_NUMBER_BYTES, mapTableBytes, objectBytes, stringBytes } from './memory-model.js';
 
-/** An Entry: expiresAtMs, slot, volatileIndex, access, value, meta. */
-const ENTRY_BYTES = objectBytes(6);
-/** A key with a TTL: its expiry time boxed as a heap number, and its slot in the volatile array. */
-export const VOLATILE_BYTES = HEAP_NUMBER_BYTES + 8;
+/** An Entry: expiresAtMs, slot, volatileIndex, access, value. */
+const ENTRY_BYTES = objectBytes(5);
+/** A MarkedEntry's extra field (the REST content-type marker). */
+const MARKER_FIELD_BYTES = objectBytes(6) - ENTRY_BYTES;
+/** A key with a TTL: its expiry time, boxed as a heap number (its volatile-array slot is counted with the table). */
+export const VOLATILE_BYTES = HEAP_NUMBER_BYTES;
 
 /**
  * An entry's bytes: the Entry, the key string (shared by the Map and the slot array), the value
@@ -28,7 +30,9 @@ export function entryBytes(key: string, entry: Entry, charge: boolean): number {
 
 /** The Entry, its key and its REST marker: everything but the value. */
 function entryShellBytes(key: string, entry: Entry): number {
-  return ENTRY_BYTES + stringBytes(key.length) + (entry.meta === undefined ? 0 : stringBytes(entry.meta.length));
+  const meta = entry.meta;
+  const marker = entry instanceof MarkedEntry ? MARKER_FIELD_BYTES + (meta === undefined ? 0 : stringBytes(meta.length)) : 0;
+  return ENTRY_BYTES + stringBytes(key.length) + marker;
 }
 
 function valueBytes(value: StoredValue, charge: boolean): number {
