@@ -39,8 +39,8 @@ export function installMemoryLimit(store: Store, dispatcher: Dispatcher, notific
   });
   dispatcher.addGate((intent) => {
     if (eviction.maxBytes === 0) return undefined;
-    const fits = eviction.freeMemory(store.clock.nowMs());
-    return !fits && intent.denyOom ? Errors.oom() : undefined;
+    const outcome = eviction.freeMemory(store.clock.nowMs());
+    return outcome === 'full' && intent.denyOom ? Errors.oom() : undefined;
   });
   defineParameters(store, config);
 }

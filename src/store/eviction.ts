@@ -25,6 +25,20 @@ export function isEvictionPolicy(text: string): text is EvictionPolicy {
 
 /** Redis's EVPOOL_SIZE. */
 const POOL_SIZE = 16;
+/**
+ * Longest one command spends evicting (Redis's default maxmemory-eviction-tenacity of 10 gives
+ * 500 µs): a limit lowered far below use is reached over the next commands, not in one stall.
+ */
+const EVICTION_BUDGET_MS = 0.5;
+/** Evictions between two looks at the clock, as Redis checks every 16 keys. */
+const KEYS_PER_CLOCK_CHECK = 16;
+
+/**
+ * `fits`: under the limit (or no limit). `evicting`: still over, but the time budget ran out while
+ * keys could still go; commands go ahead and the next one evicts more. `full`: over the limit
+ * and nothing the policy may evict.
+ */
+export type EvictionOutcome = 'fits' | 'evicting' | 'full';
 
 interface Candidate {
   /** Higher is a better candidate: idle ms, 255 − frequency, or −expiry time. */
@@ -63,18 +77,20 @@ export class Evictor {
   }
 
   /**
-   * Evicts keys until used memory is back under the limit. Returns false when it is still over
-   * and nothing more may go (noeviction, or no key the policy can pick): the caller refuses
-   * commands that would add memory.
+   * Evicts keys until used memory is back under the limit or the time budget is spent. `full`
+   * (noeviction, or no key the policy can pick) tells the caller to refuse commands that would
+   * add memory.
    */
-  freeMemory(nowMs: number): boolean {
+  freeMemory(nowMs: number, elapsedMs: () => number = stopwatch()): EvictionOutcome {
+    let evicted = 0;
     while (this.overLimit()) {
-      if (this.policy === 'noeviction') return false;
+      if (this.policy === 'noeviction') return 'full';
       const victim = this.policy.endsWith('-random') ? this.randomVictim() : this.pooledVictim(nowMs);
-      if (victim === undefined) return false;
+      if (victim === undefined) return 'full';
       this.host.evict(victim.db, victim.key, nowMs);
+      if (++evicted % KEYS_PER_CLOCK_CHECK === 0 && elapsedMs() > EVICTION_BUDGET_MS) return 'evicting';
     }
-    return true;
+    return 'fits';
   }
 
   private get volatileOnly(): boolean {
@@ -137,4 +153,9 @@ export class Evictor {
   resetPool(): void {
     this.pool = [];
   }
+}
+
+function stopwatch(): () => number {
+  const startedMs = performance.now();
+  return () => performance.now() - startedMs;
 }

@@ -283,6 +283,14 @@ export class Keyspace implements SlotSource {
       visit(key, this.entries.get(key)!);
       visited++;
     }
+    // A sparse slot array can defeat random probes: walk on from a random point instead.
+    const start = Math.floor(random() * pool.length);
+    for (let i = 0; visited === 0 && i < pool.length; i++) {
+      const key = pool[(start + i) % pool.length];
+      if (key === undefined) continue;
+      visit(key, this.entries.get(key)!);
+      visited++;
+    }
     return visited;
   }
 

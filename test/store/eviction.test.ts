@@ -33,6 +33,8 @@ function limitToFree(store: Store, bytes: number): void {
 }
 
 const VALUE = 'v'.repeat(100);
+/** A stopwatch that never runs out, so a loaded machine cannot cut an eviction short. */
+const untimed = (): number => 0;
 
 describe('maxmemory eviction policies', () => {
   it('allkeys-lru evicts the key idle longest', () => {
@@ -45,7 +47,7 @@ describe('maxmemory eviction policies', () => {
     // Reading `a` makes `b` the idlest.
     db.lookup('a', clock.nowMs());
     limitToFree(store, 1);
-    expect(store.eviction.freeMemory(clock.nowMs())).toBe(true);
+    expect(store.eviction.freeMemory(clock.nowMs(), untimed)).toBe('fits');
     expect(evicted).toEqual(['0:b']);
     expect(store.stats.evictedKeys).toBe(1);
     expect(db.peek('b')).toBeUndefined();
@@ -58,7 +60,7 @@ describe('maxmemory eviction policies', () => {
     for (let i = 0; i < 200; i++) db.lookup('hot', clock.nowMs());
     for (let i = 0; i < 20; i++) db.lookup('warm', clock.nowMs());
     limitToFree(store, 1);
-    store.eviction.freeMemory(clock.nowMs());
+    store.eviction.freeMemory(clock.nowMs(), untimed);
     expect(evicted).toEqual(['0:cold']);
     expect(store.access.frequency(db.peek('hot')!.access, clock.nowMs())).toBeGreaterThan(store.access.frequency(db.peek('warm')!.access, clock.nowMs()));
   });
@@ -82,7 +84,7 @@ describe('maxmemory eviction policies', () => {
     db.set('soon', VALUE, clock.nowMs() + 10_000);
     db.set('middle', VALUE, clock.nowMs() + 50_000);
     limitToFree(store, 1);
-    store.eviction.freeMemory(clock.nowMs());
+    store.eviction.freeMemory(clock.nowMs(), untimed);
     expect(evicted).toEqual(['0:soon']);
   });
 
@@ -92,7 +94,7 @@ describe('maxmemory eviction policies', () => {
     db.set('forever', VALUE);
     db.set('expiring', VALUE, clock.nowMs() + 60_000);
     store.eviction.maxBytes = 1;
-    expect(store.eviction.freeMemory(clock.nowMs())).toBe(false);
+    expect(store.eviction.freeMemory(clock.nowMs(), untimed)).toBe('full');
     expect(evicted).toEqual(['0:expiring']);
     expect(db.peek('forever')).toBeDefined();
   });
@@ -102,7 +104,7 @@ describe('maxmemory eviction policies', () => {
     for (let i = 0; i < 20; i++) store.db(i % 3).set(`k${i}`, VALUE);
     const before = store.usedMemoryBytes();
     store.eviction.maxBytes = before - 1000;
-    expect(store.eviction.freeMemory(clock.nowMs())).toBe(true);
+    expect(store.eviction.freeMemory(clock.nowMs(), untimed)).toBe('fits');
     expect(store.usedMemoryBytes()).toBeLessThanOrEqual(before - 1000);
     expect(evicted.length).toBeGreaterThan(0);
     expect(new Set(evicted.map((id) => id.split(':')[0])).size).toBeGreaterThan(1);
@@ -110,18 +112,29 @@ describe('maxmemory eviction policies', () => {
     const volatile = storeWith('volatile-random');
     volatile.store.db(0).set('forever', VALUE);
     volatile.store.eviction.maxBytes = 1;
-    expect(volatile.store.eviction.freeMemory(clock.nowMs())).toBe(false);
+    expect(volatile.store.eviction.freeMemory(clock.nowMs(), untimed)).toBe('full');
     expect(volatile.evicted).toEqual([]);
+  });
+
+  it('stops at the time budget with keys still to go, and the next call goes on', () => {
+    const { store, clock, evicted } = storeWith('allkeys-random');
+    for (let i = 0; i < 100; i++) store.db(0).set(`k${i}`, VALUE);
+    store.eviction.maxBytes = 1;
+    // A stopwatch that reports the budget spent at its first look (after 16 evictions).
+    expect(store.eviction.freeMemory(clock.nowMs(), () => 1)).toBe('evicting');
+    expect(evicted).toHaveLength(16);
+    expect(store.eviction.freeMemory(clock.nowMs(), untimed)).toBe('full');
+    expect(store.db(0).size).toBe(0);
   });
 
   it('noeviction evicts nothing and reports the limit as unmet', () => {
     const { store, clock, evicted } = storeWith('noeviction');
     store.db(0).set('k', VALUE);
     store.eviction.maxBytes = 1;
-    expect(store.eviction.freeMemory(clock.nowMs())).toBe(false);
+    expect(store.eviction.freeMemory(clock.nowMs(), untimed)).toBe('full');
     expect(evicted).toEqual([]);
     store.eviction.maxBytes = 0;
-    expect(store.eviction.freeMemory(clock.nowMs())).toBe(true);
+    expect(store.eviction.freeMemory(clock.nowMs(), untimed)).toBe('fits');
   });
 
   it('with few samples the pool still converges on old keys over successive evictions', () => {
@@ -132,7 +145,7 @@ describe('maxmemory eviction policies', () => {
       clock.advance(1000);
     }
     limitToFree(store, (store.usedMemoryBytes() - store.memoryBaselineBytes) / 2);
-    store.eviction.freeMemory(clock.nowMs());
+    store.eviction.freeMemory(clock.nowMs(), untimed);
     let oldSurvivors = 0;
     for (let i = 0; i < 50; i++) if (db.peek(`k${i}`) !== undefined) oldSurvivors++;
     let newSurvivors = 0;
