@@ -120,7 +120,12 @@ export class Dispatcher {
   private run(argv: string[], session: ClientSession, mayBlock: boolean, nowMs?: number): Reply | BlockedReply {
     const resolved = this.resolve(argv, session);
     const refusal = this.depth === 0 && !(resolved instanceof CommandError) ? this.gateRefusal(resolved, argv, session) : undefined;
-    if (refusal !== undefined) return this.refuse(resolved as CommandSpec, refusal, session);
+    if (refusal !== undefined) {
+      const reply = this.refuse(resolved as CommandSpec, refusal, session);
+      // Keys a gate evicted before refusing are a unit of their own (the log records them now).
+      this.endUnit();
+      return reply;
+    }
     if (session.transaction !== undefined) {
       const queued = queueInTransaction(session.transaction, resolved, argv);
       if (queued !== undefined) {
@@ -155,8 +160,12 @@ export class Dispatcher {
       stats.failedCalls++;
       return error;
     } finally {
-      if (--this.depth === 0) for (const hook of this.commandEndHooks) hook();
+      if (--this.depth === 0) this.endUnit();
     }
+  }
+
+  private endUnit(): void {
+    for (const hook of this.commandEndHooks) hook();
   }
 
   private context(session: ClientSession, nowMs: number, mayBlock: boolean): CommandContext {

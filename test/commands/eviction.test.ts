@@ -87,6 +87,23 @@ describe('maxmemory over the command path', () => {
     }
   });
 
+  it('closes the unit of evictions made before a command that is then refused', () => {
+    const engine = testEngine();
+    engine.run('CONFIG', 'SET', 'maxmemory-policy', 'volatile-lru');
+    engine.run('SET', 'expiring', VALUE, 'EX', '100');
+    engine.run('SET', 'forever', VALUE);
+    const units: string[][][] = [];
+    let unit: string[][] = [];
+    engine.dispatcher.onPropagate((_db, argv) => unit.push([...argv]));
+    engine.dispatcher.onCommandEnd(() => {
+      if (unit.length > 0) units.push(unit);
+      unit = [];
+    });
+    engine.store.eviction.maxBytes = 1;
+    expect(errorText(engine.run('SET', 'k', 'v'))).toBe(OOM);
+    expect(units).toEqual([[['DEL', 'expiring']]]);
+  });
+
   it('announces evicted keys as keyspace events', () => {
     const engine = testEngine();
     const events: string[] = [];
