@@ -9,7 +9,7 @@ import { loadBenchConfig } from './lib/config.js';
 import type { Comparison } from './lib/measure.js';
 import { installExitTraps } from './lib/processes.js';
 import { renderProfile, summarizeProfiles, type ProfileSummary } from './lib/profile.js';
-import { gitCommit, machineFacts, renderTable, writeReport } from './lib/report.js';
+import { gitCommit, machineFacts, renderTable, writeReport, type SuiteFailure } from './lib/report.js';
 import { SUITES } from './suites/index.js';
 import type { SuiteContext } from './suites/types.js';
 
@@ -39,14 +39,26 @@ async function main(): Promise<void> {
   };
   const comparisons: Comparison[] = [];
   const profiles: ProfileSummary[] = [];
+  const failures: SuiteFailure[] = [];
   for (const suite of SUITES.filter((candidate) => config.suites.includes(candidate.name))) {
-    comparisons.push(...(await suite.run(context)));
+    // A suite that fails (a server that would not start, a refused load) costs its own rows only:
+    // a full run is long, and the other suites' figures are still worth reporting.
+    try {
+      comparisons.push(...(await suite.run(context)));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`suite ${suite.name} failed: ${message}`);
+      failures.push({ suite: suite.name, message });
+    }
     if (config.cpuProfile) profiles.push(...summarizeProfiles(suite.name, join(profileRoot, suite.name)));
   }
-  const path = writeReport({ startedAt, finishedAt: new Date().toISOString(), commit: gitCommit(), mode, machine, config, comparisons, profiles });
+  const path = writeReport({ startedAt, finishedAt: new Date().toISOString(), commit: gitCommit(), mode, machine, config, comparisons, profiles, failures });
   process.stdout.write(`\n${renderTable(comparisons)}\n\n`);
+  for (const failure of failures) process.stdout.write(`FAILED suite ${failure.suite}: ${failure.message}\n`);
   for (const summary of profiles) process.stdout.write(`${renderProfile(summary)}\n\n`);
-  process.stdout.write(`${mode}; ${machine.cores} x ${machine.cpuModel}; node ${machine.node}; commit ${gitCommit()}${config.cpuProfile ? '; PROFILED (figures include profiler overhead)' : ''}\nresults: ${path}\n`);
+  const loadAtEnd = machineFacts().loadAverage.join(' ');
+  process.stdout.write(`${mode}; ${machine.cores} x ${machine.cpuModel}; node ${machine.node}; commit ${gitCommit()}; load average ${machine.loadAverage.join(' ')} at start, ${loadAtEnd} at end${config.cpuProfile ? '; PROFILED (figures include profiler overhead)' : ''}\nresults: ${path}\n`);
+  if (failures.length > 0) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

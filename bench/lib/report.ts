@@ -28,6 +28,13 @@ export interface BenchReport {
   config: BenchConfig;
   comparisons: Comparison[];
   profiles: ProfileSummary[];
+  /** Suites that stopped with an error; their rows are missing from `comparisons`. */
+  failures: SuiteFailure[];
+}
+
+export interface SuiteFailure {
+  suite: string;
+  message: string;
 }
 
 function firstLine(command: string, args: string[]): string {

@@ -40,17 +40,30 @@ async function awaitReclaimed(client: RespClient, fromMs: number): Promise<numbe
   throw new Error(`expired keys not reclaimed within ${RECLAIM_TIMEOUT_MS} ms`);
 }
 
+/** One run; if loading outran the expiry instant (a GC-heavy load), once more with twice the headroom. */
 async function sampleOnce(context: SuiteContext, start: () => Promise<ServerHandle>): Promise<Sample> {
+  try {
+    return await sampleWithHeadroom(context, start, LOAD_HEADROOM);
+  } catch (error) {
+    if (!(error instanceof LoadTooSlow)) throw error;
+    context.log(`  ${error.message}; again with twice the headroom`);
+    return sampleWithHeadroom(context, start, LOAD_HEADROOM * 2);
+  }
+}
+
+class LoadTooSlow extends Error {}
+
+async function sampleWithHeadroom(context: SuiteContext, start: () => Promise<ServerHandle>, headroom: number): Promise<Sample> {
   const { keyCount, readsPerS } = context.config.expiry;
   const server = await start();
   const client = await RespClient.connect(server.respPort ?? 0);
   try {
     const ratePerMs = await loadRatePerMs(client);
     await loadKeys(client, { prefix: 'live:', from: 0, to: LIVE_KEYS, value: VALUE });
-    const expireAtMs = Date.now() + Math.ceil((keyCount / ratePerMs) * LOAD_HEADROOM) + WARMUP_MS + 500;
+    const expireAtMs = Date.now() + Math.ceil((keyCount / ratePerMs) * headroom) + WARMUP_MS + 500;
     await loadKeys(client, { prefix: 'exp:', from: 0, to: keyCount, value: VALUE, extraArgs: ['PXAT', String(expireAtMs)] });
     const pending = Number(await client.call('DBSIZE')) - LIVE_KEYS;
-    if (Date.now() >= expireAtMs || pending < keyCount) throw new Error(`${server.name}: loading outran the expiry instant (${pending} of ${keyCount} keys pending)`);
+    if (Date.now() >= expireAtMs || pending < keyCount) throw new LoadTooSlow(`${server.name}: loading outran the expiry instant (${pending} of ${keyCount} keys pending)`);
     const reads = (durationS: number, signal?: AbortSignal): Promise<PacedResult> =>
       runPaced({ port: server.respPort ?? 0, connections: 10, ratePerS: readsPerS, durationS, framer: respFramer, ...(signal === undefined ? {} : { signal }), request: (index) => encodeCommand(['GET', `live:${(index * 7919) % LIVE_KEYS}`]) });
     // Warm the reading client's code (JIT) while there is time, so the measured window is the server's.
