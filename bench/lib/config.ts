@@ -96,7 +96,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, knownSuites: readonly st
       // Quick mode keeps maxmemory (25% of the keys' bytes, ~45 MB) above what an empty server
       // already uses (redis-server ~1 MB, Larder's heap ~21 MB), so eviction has data to work on.
       keys: positiveInteger(env, 'BENCH_EVICTION_KEYS', quick ? 1_000_000 : 2_000_000),
-      requests: positiveInteger(env, 'BENCH_EVICTION_REQUESTS', quick ? 1_000_000 : 10_000_000),
+      requests: positiveInteger(env, 'BENCH_EVICTION_REQUESTS', quick ? 2_000_000 : 10_000_000),
     },
     memory: { keyCount: positiveInteger(env, 'BENCH_MEMORY_KEYS', quick ? 20_000 : 1_000_000) },
   };
