@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   // The harness itself (population, bookkeeping) shares the load generator's core, never the server's.
   if (config.loadCpus !== undefined) execFileSync('taskset', ['-p', '-c', config.loadCpus, String(process.pid)], { stdio: 'ignore' });
   const startedAt = new Date().toISOString();
+  // Read once, at the start: the figures belong to the code that was built for this run.
+  const commit = gitCommit();
   const machine = machineFacts();
   const mode = config.pinned ? 'pinned' : 'unpinned';
   log(`bench: ${mode}${config.pinned ? ' (servers on core 0, load generators on core 1)' : ''}, ${config.quick ? 'quick' : 'full'} run, load average ${machine.loadAverage.join(' ')}`);
@@ -52,12 +54,12 @@ async function main(): Promise<void> {
     }
     if (config.cpuProfile) profiles.push(...summarizeProfiles(suite.name, join(profileRoot, suite.name)));
   }
-  const path = writeReport({ startedAt, finishedAt: new Date().toISOString(), commit: gitCommit(), mode, machine, config, comparisons, profiles, failures });
+  const path = writeReport({ startedAt, finishedAt: new Date().toISOString(), commit, mode, machine, config, comparisons, profiles, failures });
   process.stdout.write(`\n${renderTable(comparisons)}\n\n`);
   for (const failure of failures) process.stdout.write(`FAILED suite ${failure.suite}: ${failure.message}\n`);
   for (const summary of profiles) process.stdout.write(`${renderProfile(summary)}\n\n`);
   const loadAtEnd = machineFacts().loadAverage.join(' ');
-  process.stdout.write(`${mode}; ${machine.cores} x ${machine.cpuModel}; node ${machine.node}; commit ${gitCommit()}; load average ${machine.loadAverage.join(' ')} at start, ${loadAtEnd} at end${config.cpuProfile ? '; PROFILED (figures include profiler overhead)' : ''}\nresults: ${path}\n`);
+  process.stdout.write(`${mode}; ${machine.cores} x ${machine.cpuModel}; node ${machine.node}; commit ${commit}; load average ${machine.loadAverage.join(' ')} at start, ${loadAtEnd} at end${config.cpuProfile ? '; PROFILED (figures include profiler overhead)' : ''}\nresults: ${path}\n`);
   if (failures.length > 0) process.exitCode = 1;
 }
 
