@@ -76,10 +76,10 @@ const saveRulesFormat: convict.Format = {
 
 const memorySizeFormat: convict.Format = {
   name: 'memory-size',
-  // Redis's units (`256mb`, `1gb`, `5k` = 5000, `5kb` = 5120); a plain number is bytes.
+  // Redis's units (`256mb`, `1gb`, `5k` = 5000, `5kb` = 5120); a plain number is bytes. convict
+  // coerces strings from files, env and flags alike, so the value checked is always a number.
   coerce: (value: string): number | string => parseMemory(value.trim()) ?? value,
   validate(value: unknown): void {
-    if (typeof value === 'string' && parseMemory(value.trim()) !== undefined) return;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
       throw new Error('must be a byte count or a size such as "256mb" or "1gb"');
     }

@@ -35,7 +35,7 @@ export interface LarderConfig {
   cors: { origins: string[] };
   log: { level: LogLevel };
   pubsub: { sseMaxBufferedBytes: number; sseKeepAliveSeconds: number };
-  memory: { maxBytes: number | string; policy: EvictionPolicy; samples: number };
+  memory: { maxBytes: number; policy: EvictionPolicy; samples: number };
   databases: number;
 }
 
@@ -102,7 +102,7 @@ export const configSchema: convict.Schema<LarderConfig> = {
     sseKeepAliveSeconds: { doc: 'Interval of the comment lines that keep idle event streams open through proxies.', format: 'positive-int', default: 15 },
   },
   memory: {
-    maxBytes: { doc: 'Redis `maxmemory`: the accounted memory (INFO used_memory) above which keys are evicted by `memory.policy`; bytes or a size such as "256mb" / "1gb"; 0 means no limit.', format: 'memory-size', default: 0 as number | string },
+    maxBytes: { doc: 'Redis `maxmemory`: the accounted memory (INFO used_memory) above which keys are evicted by `memory.policy`; bytes or a size such as "256mb" / "1gb"; 0 means no limit.', format: 'memory-size', default: 0 },
     policy: { doc: 'Redis `maxmemory-policy`: what to evict over the limit (noeviction refuses writes that add memory instead).', format: [...EVICTION_POLICIES], default: 'noeviction' as EvictionPolicy },
     samples: { doc: 'Redis `maxmemory-samples`: keys sampled per database per eviction round (1-64; more is closer to true LRU/LFU, and slower).', format: 'eviction-samples', default: 5 },
   },

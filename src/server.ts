@@ -5,7 +5,7 @@ import type { LarderConfig } from '../config/schema.js';
 import type { Readiness } from '../routes/context.js';
 import { buildApp } from './app.js';
 import { parseSaveRules } from '../config/formats.js';
-import { parseMemory, readOnlyParameter } from './commands/config-registry.js';
+import { readOnlyParameter } from './commands/config-registry.js';
 import type { Persistence } from './commands/types.js';
 import { createEngine, type Engine } from './engine.js';
 import { flushLogs, type Logger } from './logger.js';
@@ -82,7 +82,7 @@ function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): Built {
     persistence,
     infoSections: () => ({ persistence: { ...snapshot.infoSection(), ...aofInfoSection(slot.aof!) } }),
     memory: {
-      maxBytes: typeof config.memory.maxBytes === 'number' ? config.memory.maxBytes : (parseMemory(config.memory.maxBytes) ?? 0),
+      maxBytes: config.memory.maxBytes,
       policy: config.memory.policy,
       samples: config.memory.samples,
     },
