@@ -205,8 +205,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const log = options.log;
   const built = buildEngine(options.loaded, log, options.clock ?? systemClock);
   const { engine, snapshot, aof } = built;
-  // used_memory = this heap, measured before any data, + the dataset as the store accounts it.
-  engine.store.memoryBaselineBytes = process.memoryUsage().heapUsed;
   const loadedDetail = await loadData(built, config);
   let closingDown = false;
   // Not ready while writes are refused after a disk error: a balancer should send writes elsewhere.

@@ -24,32 +24,33 @@ function serverSection(ctx: CommandContext): Section {
 }
 
 /**
- * `used_memory` is the accounted figure eviction uses (the heap with an empty store, measured at
- * start-up, plus the dataset as the store counts it; see store/memory.ts), not the live heap:
- * it moves with each write, not with garbage collection. The process's own figures are beside it.
+ * `used_memory` is the accounted figure `maxmemory` bounds: the dataset as the store counts it
+ * (store/memory.ts), within a few percent of the heap it really takes. It moves with each write,
+ * not with garbage collection. The runtime's own heap is not in it (`used_memory_startup` is 0,
+ * the accounting's start); the live V8 heap and the process RSS are reported beside it.
  */
 function memorySection(ctx: CommandContext): Section {
   const { store } = ctx;
   const usedBytes = store.usedMemoryBytes();
   const peakBytes = store.peakMemoryBytes;
-  const process_ = process.memoryUsage();
+  const runtime = process.memoryUsage();
   const maxBytes = store.eviction.maxBytes;
   return {
     used_memory: usedBytes,
     used_memory_human: formatHumanBytes(usedBytes),
-    used_memory_rss: process_.rss,
-    used_memory_rss_human: formatHumanBytes(process_.rss),
+    used_memory_rss: runtime.rss,
+    used_memory_rss_human: formatHumanBytes(runtime.rss),
     used_memory_peak: peakBytes,
     used_memory_peak_human: formatHumanBytes(peakBytes),
-    used_memory_startup: store.memoryBaselineBytes,
+    used_memory_startup: 0,
     used_memory_dataset: store.datasetBytes(),
-    used_memory_heap: process_.heapUsed,
-    used_memory_heap_total: process_.heapTotal,
-    used_memory_external: process_.external,
+    used_memory_heap: runtime.heapUsed,
+    used_memory_heap_total: runtime.heapTotal,
+    used_memory_external: runtime.external,
     maxmemory: maxBytes,
     maxmemory_human: formatHumanBytes(maxBytes),
     maxmemory_policy: store.eviction.policy,
-    mem_fragmentation_ratio: usedBytes === 0 ? '0.00' : (process_.rss / usedBytes).toFixed(2),
+    mem_fragmentation_ratio: usedBytes === 0 ? '0.00' : (runtime.rss / usedBytes).toFixed(2),
     mem_allocator: 'v8',
   };
 }

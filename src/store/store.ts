@@ -48,11 +48,6 @@ export class Store {
   /** Writes since the last successful snapshot (Redis's `server.dirty`). */
   dirty = 0;
   readonly stats: StoreStats = { expiredKeys: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0 };
-  /**
-   * Heap the process uses with nothing stored (measured by the composition root at start-up);
-   * `usedMemoryBytes` adds the accounted dataset to it. 0 in unit tests.
-   */
-  memoryBaselineBytes = 0;
   /** Per-key access stamps for LRU / LFU, shared by every database. */
   readonly access: AccessClock;
   /** maxmemory and the eviction policy. */
@@ -90,14 +85,19 @@ export class Store {
   /** The highest used memory seen by a reader (eviction checks before every command, INFO). */
   peakMemoryBytes = 0;
 
-  /** Redis's used_memory: the baseline plus every database's accounted bytes. O(databases). */
+  /**
+   * Redis's used_memory, the figure `maxmemory` bounds: the accounted bytes of every database.
+   * The runtime's own heap (Node, V8, Fastify: tens of MB before any key) is not in it, so a
+   * small maxmemory still leaves room for data and the same limit holds the same data on every
+   * Node version; INFO reports that heap beside it. O(databases).
+   */
   usedMemoryBytes(): number {
-    const bytes = this.memoryBaselineBytes + this.datasetBytes();
+    const bytes = this.datasetBytes();
     if (bytes > this.peakMemoryBytes) this.peakMemoryBytes = bytes;
     return bytes;
   }
 
-  /** The accounted bytes of every database (Redis's used_memory_dataset, roughly). */
+  /** The accounted bytes of every database's keys, values and tables. */
   datasetBytes(): number {
     let bytes = 0;
     for (const db of this.dbs) bytes += db.memoryBytes;
