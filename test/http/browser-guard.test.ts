@@ -46,4 +46,11 @@ describe('browser guard (cross-site requests and DNS rebinding)', () => {
       expect((await server.inject({ url: '/health/live', headers: { host } })).statusCode).toBe(200);
     }
   });
+
+  it('judges every Host anew after one was accepted (the last accepted one is remembered)', async () => {
+    const { app: server } = await app({ security: { requireLoopbackHost: true } });
+    for (const [host, status] of [['127.0.0.1:8080', 200], ['evil.example:8080', 403], ['127.0.0.1:8080', 200], ['evil.example:8080', 403]] as const) {
+      expect((await server.inject({ url: '/health/live', headers: { host } })).statusCode).toBe(status);
+    }
+  });
 });

@@ -130,6 +130,18 @@ describe('REST and Redis strings share one value mapping', () => {
     expectProblem(await app.inject('/keys/%FF'), 400, 'invalid_url');
     expectProblem(await app.inject('/keys/not*base64?keyEncoding=base64'), 400, 'invalid_base64');
   });
+
+  it('applies the query defaults to every request without a query string, whatever came before', async () => {
+    // The parse of an empty query is computed once per route; a query given in between must not stick.
+    const { app } = await keysApp();
+    await putJson(app, '/keys/YQ', { value: 'plain key YQ' });
+    await putJson(app, '/keys/a', { value: 'base64 key YQ' });
+    expect((await app.inject('/keys/YQ')).json()).toMatchObject({ value: 'plain key YQ' });
+    expect((await app.inject('/keys/YQ?keyEncoding=base64')).json()).toMatchObject({ value: 'base64 key YQ' });
+    expect((await app.inject('/keys/YQ')).json()).toMatchObject({ value: 'plain key YQ' });
+    expect((await putJson(app, '/keys/YQ?ttl=5', { value: 'v' })).json()).toMatchObject({ ttl: 5 });
+    expect((await putJson(app, '/keys/YQ', { value: 'v' })).json()).toMatchObject({ ttl: null });
+  });
 });
 
 describe('keys of other types', () => {
