@@ -189,20 +189,26 @@ export class Dispatcher {
 
   private gateRefusal(spec: CommandSpec, argv: readonly string[], session: ClientSession): CommandError | undefined {
     if (this.gates.length === 0) return undefined;
-    const flags = new Set<CommandFlag>(spec.flags);
-    // EXEC writes when its queue does (Redis's mstate.cmd_flags).
-    if (spec.name === 'exec' && session.transaction !== undefined) {
-      for (const queued of session.transaction.queue) {
-        const queuedSpec = this.resolve(queued, session);
-        if (!(queuedSpec instanceof CommandError)) for (const flag of queuedSpec.flags) flags.add(flag);
-      }
-    }
-    const intent: CommandIntent = { spec, argv, session, writes: flags.has('write'), denyOom: flags.has('denyoom') };
+    // Gates run before every command once eviction or a disk error installs one: two array scans
+    // of a few flags, no Set per command.
+    const exec = spec.name === 'exec' && session.transaction !== undefined;
+    const writes = spec.flags.includes('write') || (exec && this.queueHasFlag(session, 'write'));
+    const denyOom = spec.flags.includes('denyoom') || (exec && this.queueHasFlag(session, 'denyoom'));
+    const intent: CommandIntent = { spec, argv, session, writes, denyOom };
     for (const gate of this.gates) {
       const refusal = gate(intent);
       if (refusal !== undefined) return refusal;
     }
     return undefined;
+  }
+
+  /** EXEC writes when its queue does (Redis's mstate.cmd_flags). */
+  private queueHasFlag(session: ClientSession, flag: CommandFlag): boolean {
+    for (const queued of session.transaction?.queue ?? []) {
+      const queuedSpec = this.resolve(queued, session);
+      if (!(queuedSpec instanceof CommandError) && queuedSpec.flags.includes(flag)) return true;
+    }
+    return false;
   }
 
   /** Looks up the spec (descending into subcommands) and applies the checks every door shares. */
