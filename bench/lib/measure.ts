@@ -82,8 +82,8 @@ export async function withServerCpu<T>(serverPids: number | readonly number[], l
  * Runs every side `runs` times, reversing the order on every other run (A B C, C B A, A B C …), so
  * drift on a shared machine (another job starting, thermal changes) lands on all sides alike.
  */
-export async function alternateAll(runs: number, sides: ReadonlyArray<() => Promise<Sample>>): Promise<Sample[][]> {
-  const samples: Sample[][] = sides.map(() => []);
+export async function alternateAll<T = Sample>(runs: number, sides: ReadonlyArray<() => Promise<T>>): Promise<T[][]> {
+  const samples: T[][] = sides.map(() => []);
   const order = sides.map((_, index) => index);
   for (let run = 0; run < runs; run++) {
     for (const index of run % 2 === 0 ? order : [...order].reverse()) {

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isSelected } from '../lib/config.js';
-import { alternate, compare, type Comparison, type Sample } from '../lib/measure.js';
+import { alternateAll, compareValues, sideOf, type Comparison } from '../lib/measure.js';
 import { respFramer, runPaced, type PacedResult } from '../lib/paced.js';
 import { encodeCommand, loadKeys, RespClient } from '../lib/resp-client.js';
 import { startLarder, startRedis, type ServerHandle, type StartOptions } from '../servers/catalog.js';
@@ -21,6 +21,12 @@ const RECLAIM_TIMEOUT_MS = 60_000;
 const LOAD_HEADROOM = 2;
 const PROBE_KEYS = 20_000;
 const WARMUP_MS = 500;
+
+/** One expiry run on one fresh server. */
+interface ExpiryRun {
+  reclaimS: number;
+  readP99Ms: number;
+}
 
 /** How fast this server takes SETs: a throw-away batch, timed, then flushed. */
 async function loadRatePerMs(client: RespClient): Promise<number> {
@@ -41,7 +47,7 @@ async function awaitReclaimed(client: RespClient, fromMs: number): Promise<numbe
 }
 
 /** One run; if loading outran the expiry instant (a GC-heavy load), once more with twice the headroom. */
-async function sampleOnce(context: SuiteContext, start: () => Promise<ServerHandle>): Promise<Sample> {
+async function sampleOnce(context: SuiteContext, start: () => Promise<ServerHandle>): Promise<ExpiryRun> {
   try {
     return await sampleWithHeadroom(context, start, LOAD_HEADROOM);
   } catch (error) {
@@ -53,7 +59,7 @@ async function sampleOnce(context: SuiteContext, start: () => Promise<ServerHand
 
 class LoadTooSlow extends Error {}
 
-async function sampleWithHeadroom(context: SuiteContext, start: () => Promise<ServerHandle>, headroom: number): Promise<Sample> {
+async function sampleWithHeadroom(context: SuiteContext, start: () => Promise<ServerHandle>, headroom: number): Promise<ExpiryRun> {
   const { keyCount, readsPerS } = context.config.expiry;
   const server = await start();
   const client = await RespClient.connect(server.respPort ?? 0);
@@ -74,7 +80,7 @@ async function sampleWithHeadroom(context: SuiteContext, start: () => Promise<Se
     const reclaimMs = await awaitReclaimed(client, expireAtMs).finally(() => stopReads.abort());
     const { latencyMs, completed } = await measured;
     context.log(`  ${server.name.padEnd(14)} ${keyCount} keys reclaimed in ${(reclaimMs / 1000).toFixed(2)} s; GET p99 ${latencyMs.p99.toFixed(2)} ms, max ${latencyMs.max.toFixed(2)} ms over ${completed} reads`);
-    return { requestsPerS: readsPerS, requests: completed, serverCpuS: reclaimMs / 1000, p50LatencyMs: latencyMs.p50, p99LatencyMs: latencyMs.p99 };
+    return { reclaimS: reclaimMs / 1000, readP99Ms: latencyMs.p99 };
   } finally {
     client.close();
     await server.stop();
@@ -90,17 +96,16 @@ export const expirySuite: Suite = {
     if (!isSelected(config, figure)) return [];
     context.log(`${figure}: ${config.runs} run(s) per server, reads at ${config.expiry.readsPerS} req/s meanwhile`);
     const options: StartOptions = { cpus: config.serverCpus };
-    const [larderSamples, redisSamples] = await alternate(
-      config.runs,
+    const [larderRuns = [], redisRuns = []] = await alternateAll<ExpiryRun>(config.runs, [
       () => sampleOnce(context, () => startLarder({ ...options, cpuProfileDir: context.cpuProfileDir('expiry', 'larder') })),
       () => sampleOnce(context, () => startRedis(options)),
-    );
-    const input = { suite: 'expiry', names: { larder: 'larder', reference: 'redis-server' }, samples: { larder: larderSamples, reference: redisSamples } };
-    // serverCpuS carries the reclaim time here: these samples are not request-throughput runs.
+    ]);
+    const row = (name: string, unit: string, pick: (run: ExpiryRun) => number, target: Comparison['target']): Comparison =>
+      compareValues({ suite: 'expiry', figure: name, unit, larder: sideOf('larder', larderRuns.map(pick)), reference: sideOf('redis-server', redisRuns.map(pick)), target });
     const rows: Comparison[] = [
-      compare({ ...input, figure, unit: 's', pick: (one) => one.serverCpuS, target: { kind: 'value-at-most', value: 5 } }),
+      row(figure, 's', (run) => run.reclaimS, { kind: 'value-at-most', value: 5 }),
       {
-        ...compare({ ...input, figure: `expiry: GET p99 while ${label} are reclaimed`, unit: 'ms', pick: (one) => one.p99LatencyMs, target: { kind: 'value-at-most', value: 10 } }),
+        ...row(`expiry: GET p99 while ${label} are reclaimed`, 'ms', (run) => run.readP99Ms, { kind: 'value-at-most', value: 10 }),
         note: `open loop, ${config.expiry.readsPerS} GET/s on ${LIVE_KEYS} live keys from the expiry instant until DBSIZE is back to them`,
       },
     ];
