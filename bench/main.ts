@@ -53,6 +53,8 @@ async function main(): Promise<void> {
       failures.push({ suite: suite.name, message });
     }
     if (config.cpuProfile) profiles.push(...summarizeProfiles(suite.name, join(profileRoot, suite.name)));
+    // Written after every suite (same file), so a long run stopped halfway keeps what it measured.
+    writeReport({ startedAt, finishedAt: new Date().toISOString(), commit, mode, machine, config, comparisons, profiles, failures });
   }
   const path = writeReport({ startedAt, finishedAt: new Date().toISOString(), commit, mode, machine, config, comparisons, profiles, failures });
   process.stdout.write(`\n${renderTable(comparisons)}\n\n`);

@@ -49,6 +49,10 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
   const { workload } = options;
   const args = [
     '-t1',
+    // wrk's default 2 s timeout counts a request as failed; on a loaded shared machine a queued
+    // request can take that long without anything being wrong with the server.
+    '--timeout',
+    '10s',
     `-c${options.connections}`,
     `-d${options.durationS}s`,
     '-s',
