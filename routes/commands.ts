@@ -26,7 +26,7 @@ import type { RouteDeps } from './context.js';
 import { HttpProblem } from './problem.js';
 import { httpRefusal } from './http-refusals.js';
 import { commandArgv, envelopeJson, errorJson, type StringEncoding } from './upstash-json.js';
-import { sendWhenDurable } from './durable-reply.js';
+import { sendWhenDurable, WRITES_REFUSED_RETRY_AFTER } from './durable-reply.js';
 
 const ROUTE_CONFIG = { errorFormat: 'upstash' } as const;
 
@@ -54,7 +54,9 @@ export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const mark = durability.sealedRecords;
       const result = runOne(commandArgv(request.body), session());
       const body = envelopeJson(result, encodingOf(request));
-      sendWhenDurable(durability, mark, () => sendJson(reply, result instanceof CommandError ? commandErrorStatus(result) : 200, body));
+      const status = result instanceof CommandError ? commandErrorStatus(result) : 200;
+      if (status === 503) reply.header('retry-after', WRITES_REFUSED_RETRY_AFTER);
+      sendWhenDurable(durability, mark, () => sendJson(reply, status, body));
     },
   });
 

@@ -11,6 +11,7 @@ import {
 import { browserGuard } from '../routes/browser-guard.js';
 import type { RouteDeps } from '../routes/context.js';
 import { commandRoutes } from '../routes/commands.js';
+import { WRITES_REFUSED_RETRY_AFTER } from '../routes/durable-reply.js';
 import { healthRoutes } from '../routes/health.js';
 import { keyRoutes } from '../routes/keys.js';
 import { subscribeRoutes } from '../routes/subscribe.js';
@@ -36,9 +37,6 @@ export const OPENAPI_INFO = {
     'A Redis-compatible in-memory cache service. REST key routes, the Upstash-compatible `/commands` endpoints and a RESP listener share one engine.',
   version: '0.1.0',
 };
-
-/** `Retry-After` on a 503 for refused writes: the append-only log retries a failed disk every ~200 ms. */
-const WRITES_REFUSED_RETRY_AFTER_SECONDS = 1;
 
 /** Levels at which Fastify logs no request lines (they are `info`). */
 const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
@@ -200,7 +198,7 @@ function errorHandler(this: FastifyInstance, error: FastifyError, request: Fasti
   if (error instanceof HttpProblem) return sendError(request, reply, error.status, error.code, error.message);
   if (error instanceof CommandError && error.prefix === 'MISCONF') {
     // Writes refused after a disk error: the log retries on its own, so a retry soon may succeed.
-    reply.header('retry-after', String(WRITES_REFUSED_RETRY_AFTER_SECONDS));
+    reply.header('retry-after', WRITES_REFUSED_RETRY_AFTER);
     return sendError(request, reply, 503, 'writes_refused', error.message);
   }
   if (error instanceof CommandError) return sendError(request, reply, statusForCommandError(error), error.prefix, error.message);

@@ -12,8 +12,8 @@ import { flushLogs, type Logger } from './logger.js';
 import { aofInfoSection, defineAofParameters } from './persistence/aof-admin.js';
 import { AofCorruptError } from './persistence/aof-reader.js';
 import { AofRuntime, aofDirectory } from './persistence/aof-runtime.js';
-import { nodeAofReadFs } from './persistence/aof-fs.js';
-import { nodeLogFs } from './persistence/log-fs.js';
+import { nodeAofReadFs, type AofReadFs } from './persistence/aof-fs.js';
+import { nodeLogFs, type LogFs } from './persistence/log-fs.js';
 import { writeRefusal } from './persistence/write-gate.js';
 import { createRespServer, type RespServer } from './resp/listener.js';
 import { systemClock, type Clock } from './store/clock.js';
@@ -29,6 +29,11 @@ export interface StartOptions {
   loaded: LoadedConfig;
   log: Logger;
   clock?: Clock;
+  /**
+   * Test seam: the append-only log's file system (default node:fs). The door tests stand the
+   * simulated disk (test/support/simulated-disk.ts) behind it to make fsync slow or fail.
+   */
+  logFs?: LogFs & AofReadFs;
 }
 
 /** A started Larder: where it listens and how to stop it. */
@@ -57,7 +62,7 @@ interface Built {
 }
 
 /** Store → snapshot persistence → engine → append-only log: the persistence layers hold the store they save. */
-function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): Built {
+function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock, logFs: (LogFs & AofReadFs) | undefined): Built {
   const { config } = loaded;
   const store = new Store({ clock, databases: config.databases });
   const snapshot = new SnapshotPersistence(store, {
@@ -87,7 +92,7 @@ function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): Built {
       samples: config.memory.samples,
     },
   });
-  const aof = buildAof(loaded, log, engine, snapshot);
+  const aof = buildAof(loaded, log, engine, snapshot, logFs);
   slot.aof = aof;
   // CONFIG GET answers with what this process really uses; changing them needs a restart.
   engine.server.config.define(readOnlyParameter('dir', () => config.data.dir));
@@ -103,14 +108,14 @@ function buildEngine(loaded: LoadedConfig, log: Logger, clock: Clock): Built {
   return { engine, snapshot, aof };
 }
 
-function buildAof(loaded: LoadedConfig, log: Logger, engine: Engine, snapshot: SnapshotPersistence): AofRuntime {
+function buildAof(loaded: LoadedConfig, log: Logger, engine: Engine, snapshot: SnapshotPersistence, logFs: (LogFs & AofReadFs) | undefined): AofRuntime {
   const { config } = loaded;
   const settings = config.persistence;
   return new AofRuntime({
     engine,
     dir: aofDirectory(config.data.dir, settings.aofDirName),
-    fs: nodeLogFs,
-    readFs: nodeAofReadFs,
+    fs: logFs ?? nodeLogFs,
+    readFs: logFs ?? nodeAofReadFs,
     policy: settings.appendfsync,
     rewritePercentage: settings.aofRewritePercentage,
     rewriteMinBytes: settings.aofRewriteMinBytes,
@@ -203,7 +208,7 @@ function startTimers(config: LarderConfig, engine: Engine, snapshot: SnapshotPer
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options.loaded;
   const log = options.log;
-  const built = buildEngine(options.loaded, log, options.clock ?? systemClock);
+  const built = buildEngine(options.loaded, log, options.clock ?? systemClock, options.logFs);
   const { engine, snapshot, aof } = built;
   const loadedDetail = await loadData(built, config);
   let closingDown = false;

@@ -63,6 +63,10 @@ export class SimulatedDisk implements LogFs, AofReadFs {
   private nextFd = 3;
   private epoch = 0;
   private faults: Array<Fault & { seen: number; failed: number }> = [];
+  /** While set, fdatasync calls wait on it: a slow device, for tests of what waits for durability. */
+  private syncGate: { opened: Promise<void>; open(): void } | undefined;
+  /** fdatasync calls waiting for `resumeSyncs`. */
+  syncsWaiting = 0;
   /** Calls per operation, for tests that fail "the Nth call". */
   readonly calls: Record<DiskOp, number> = { append: 0, appendAsync: 0, truncate: 0, datasync: 0, syncDir: 0, rename: 0, unlink: 0, open: 0 };
 
@@ -96,6 +100,19 @@ export class SimulatedDisk implements LogFs, AofReadFs {
 
   clearFaults(): void {
     this.faults = [];
+  }
+
+  /** From now on fdatasync calls do not complete (a slow device) until `resumeSyncs`. */
+  pauseSyncs(): void {
+    if (this.syncGate !== undefined) return;
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    this.syncGate = { opened, open };
+  }
+
+  resumeSyncs(): void {
+    this.syncGate?.open();
+    this.syncGate = undefined;
   }
 
   /**
@@ -194,6 +211,11 @@ export class SimulatedDisk implements LogFs, AofReadFs {
     const file = this.file(fd);
     const epoch = this.epoch;
     await nextTurn();
+    while (this.syncGate !== undefined) {
+      this.syncsWaiting++;
+      await this.syncGate.opened;
+      this.syncsWaiting--;
+    }
     // A sync still in flight when the power went out saved nothing.
     if (this.epoch !== epoch) throw errnoError('EIO', 'fdatasync interrupted by a crash', file.path);
     const fault = this.matching('datasync', file.path);
