@@ -62,7 +62,7 @@ export const configSchema: convict.Schema<LarderConfig> = {
     outputBufferLimitBytes: { doc: 'Pending output after which a RESP client that stopped reading is disconnected.', format: 'positive-int', default: 256 * MiB },
   },
   data: {
-    dir: { doc: 'Directory for the snapshot file (created if missing).', format: String, default: './data' },
+    dir: { doc: 'Directory of the persistent files, created if missing: the snapshot (snapshot.fileName) and the append-only log\'s directory (persistence.aofDirName).', format: String, default: './data' },
   },
   snapshot: {
     fileName: { doc: 'Snapshot file name inside data.dir.', format: String, default: 'larder.snapshot' },

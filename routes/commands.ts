@@ -45,10 +45,11 @@ export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags: ['commands'],
       summary: 'Run one Redis command (Upstash REST protocol).',
       description:
-        'The body is the command as a JSON array, e.g. `["SET","greeting","hello","EX",100]`. Answers `{"result": …}`, or 400 `{"error": "<Redis error text>"}` when the command fails.',
+        'The body is the command as a JSON array, e.g. `["SET","greeting","hello","EX",100]`. Answers `{"result": …}`, or 400 `{"error": "<Redis error text>"}` when the command fails, ' +
+        'or 503 `{"error": "MISCONF …"}` with `Retry-After` when a write is refused after a disk error. Under `appendfsync always` a write answers once it is durable.',
       headers: EncodingHeadersSchema,
       body: CommandSchema,
-      response: { 200: CommandResultSchema, ...upstashErrorResponses(400, 401, 413) },
+      response: { 200: CommandResultSchema, ...upstashErrorResponses(400, 401, 413, 503) },
     },
     handler: (request, reply) => {
       const mark = durability.sealedRecords;
@@ -67,7 +68,7 @@ export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags: ['commands'],
       summary: 'Run several commands in one request, in order (not atomic).',
       description:
-        'The body is an array of commands. Answers 200 with one `{"result"}` or `{"error"}` per command: a failing command does not stop the others. Other clients\' commands may run in between.',
+        'The body is an array of commands. Answers 200 with one `{"result"}` or `{"error"}` per command: a failing command does not stop the others (a write refused after a disk error is its entry\'s `{"error": "MISCONF …"}`). Other clients\' commands may run in between.',
       headers: EncodingHeadersSchema,
       body: CommandListSchema,
       response: { 200: PipelineResultSchema, ...upstashErrorResponses(400, 401, 413) },

@@ -20,12 +20,14 @@ export function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
     config: { public: true },
     schema: {
       tags: ['health'],
-      summary: 'Readiness: the snapshot is loaded and the server accepts commands.',
-      description: 'Answers 503 until the snapshot is loaded, so load balancers send no traffic to an empty cache. No token needed.',
+      summary: 'Readiness: the data is loaded and the server accepts writes.',
+      description:
+        'Answers 200 once the snapshot or append-only log is loaded (the server listens only then). Answers 503 while writes are refused after a disk error ' +
+        '(Redis `MISCONF`; `detail` quotes it) — reads still work, but a load balancer should send writes elsewhere — and while shutting down. No token needed.',
       security: [],
       response: {
         200: HealthSchema,
-        503: { description: 'Not ready: the snapshot is still loading.', content: { 'application/json': { schema: HealthSchema } } },
+        503: { description: 'Not ready: writes refused after a disk error, or shutting down (`detail` says which).', content: { 'application/json': { schema: HealthSchema } } },
       },
     },
     handler: async (_request, reply) => {

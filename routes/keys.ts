@@ -104,13 +104,20 @@ const PUT_DESCRIPTION =
   'both places). Like SET, a write without `ttl`/`ttlMs`/`keepTtl` clears any expiry. `If-Match`/`If-None-Match` give ' +
   'compare-and-set for every type. 201 + Location on create, 200 on replace.';
 
+/** A write's answer while the disk fails; under `appendfsync always` a successful write answers only once it is durable. */
+const WRITES_REFUSED =
+  'Writes are refused after a disk error (code `writes_refused`; `detail` is Redis\'s MISCONF text, e.g. `MISCONF Errors writing to the AOF file: No space left on device`). ' +
+  'Reads still work; writes resume by themselves once the disk takes them again.';
+
+const RETRY_AFTER_HEADER = { description: 'Seconds to wait before retrying the write.', example: '1' };
+
 function registerWrites(app: FastifyInstance, door: KeyDoor): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.put('/keys/:key', {
     config: {
       swaggerTransform: keyRouteDocs({
         requestHeaders: WRITE_HEADERS, jsonBody: PutEnvelopeSchema, rawBodyTypes: ['application/octet-stream', 'text/plain', '*/*'],
-        responseHeaders: { 200: { etag: ETAG_HEADER }, 201: { etag: ETAG_HEADER, location: { description: 'The key\'s URL.' } } },
+        responseHeaders: { 200: { etag: ETAG_HEADER }, 201: { etag: ETAG_HEADER, location: { description: 'The key\'s URL.' } }, 503: { 'retry-after': RETRY_AFTER_HEADER } },
       }),
     },
     schema: {
@@ -124,6 +131,7 @@ function registerWrites(app: FastifyInstance, door: KeyDoor): void {
           401: 'Missing or wrong bearer token (code `unauthorized`; only when tokens are configured).',
           412: 'A condition failed: nx/xx, If-Match or If-None-Match (code `precondition_failed`); `ETag` carries the current one.',
           413: 'Body over `http.bodyLimitBytes` (code `payload_too_large`), or a string value or one hash field / value / list item / member over `limits.maxValueBytes` (`value_too_large`).',
+          503: WRITES_REFUSED,
           507: 'Used memory is over `memory.maxBytes` and the eviction policy frees nothing (code `OOM`; `detail` is Redis\'s OOM text). Reads and DELETE still work.',
         }),
         ...KEY_TOO_LARGE,
@@ -132,14 +140,14 @@ function registerWrites(app: FastifyInstance, door: KeyDoor): void {
     handler: putKeyHandler(door),
   });
   typed.delete('/keys/:key', {
-    config: { swaggerTransform: keyRouteDocs({ requestHeaders: { 'if-match': WRITE_HEADERS['if-match'] } }) },
+    config: { swaggerTransform: keyRouteDocs({ requestHeaders: { 'if-match': WRITE_HEADERS['if-match'] }, responseHeaders: { 503: { 'retry-after': RETRY_AFTER_HEADER } } }) },
     schema: {
       tags: TAGS, summary: 'Delete a key.', description: 'Deletes the key (204). With `If-Match`, only while the value is unchanged (412 otherwise).',
       params: KeyParamsSchema, querystring: KeyQuerySchema,
       response: {
         204: NoBody('Deleted.'),
         ...READ_ERRORS,
-        ...problemResponses({ 412: 'If-Match did not hold, or named a key that does not exist (code `precondition_failed`).' }),
+        ...problemResponses({ 412: 'If-Match did not hold, or named a key that does not exist (code `precondition_failed`).', 503: WRITES_REFUSED }),
       },
     },
     handler: deleteKeyHandler(door),

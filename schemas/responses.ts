@@ -73,10 +73,12 @@ export const PROBLEM_STATUSES = {
     detail: 'Internal server error',
   },
   503: {
-    description: 'The server is not ready (still loading) or is shutting down.',
+    description:
+      'Writes are refused after a disk error (Redis `MISCONF`: the append-only log or the last snapshot could not be written); reads still work. ' +
+      '`Retry-After` says when to try again: writes resume by themselves once the disk takes them.',
     title: 'Service Unavailable',
-    code: 'LOADING',
-    detail: 'LOADING Redis is loading the dataset in memory',
+    code: 'writes_refused',
+    detail: 'MISCONF Errors writing to the AOF file: No space left on device',
   },
   507: {
     description: 'The memory limit is reached and the eviction policy frees nothing (Redis `OOM`).',

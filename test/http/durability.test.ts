@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { problemExample, upstashErrorExample } from '../../schemas/responses.js';
 import { cleanUp } from '../e2e/larder-process.js';
 import { eventually, settledSoon, startDoorServer, type DoorServer } from '../persistence/aof-doors-server.js';
 
@@ -92,12 +93,13 @@ describe('HTTP doors under appendfsync always', () => {
     expect(put.status).toBe(503);
     expect(put.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(put.headers.get('retry-after')).toBe('1');
-    expect(put.body).toMatchObject({ status: 503, code: 'writes_refused', detail: REFUSAL });
+    // The very body the OpenAPI document shows as its example.
+    expect(put.body).toEqual({ ...problemExample(503), instance: '/keys/k' });
     expect((await request(d, 'DELETE', '/keys/before')).status).toBe(503);
     const command = await request(d, 'POST', '/commands', ['SET', 'k', 'v']);
     expect(command.status).toBe(503);
     expect(command.headers.get('retry-after')).toBe('1');
-    expect(command.body).toEqual({ error: REFUSAL });
+    expect(command.body).toEqual({ error: upstashErrorExample(503) });
     const pipeline = await request(d, 'POST', '/commands/pipeline', [['SET', 'k', 'v'], ['GET', 'before']]);
     expect(pipeline.status).toBe(200);
     expect(pipeline.body).toEqual([{ error: REFUSAL }, { result: 'x' }]);
