@@ -6,6 +6,7 @@ import type { Engine } from '../engine.js';
 import { subscribedModeRefusal } from '../commands/pubsub.js';
 import { Errors } from '../errors.js';
 import { encodeError, encodeReply } from './encoder.js';
+import { HeldOutput } from './held-output.js';
 import type { RespLimits } from './limits.js';
 import { ProtocolError, RespParser } from './parser.js';
 
@@ -64,8 +65,8 @@ export class RespConnection implements ConnectedClient {
   private pushed = '';
   /** Parked by a blocking command: input waits in the parser until it is answered. */
   private parked = false;
-  /** Output held until the append-only log made the writes it acknowledges durable; later output queues behind it. */
-  private held: Promise<void> | undefined;
+  /** Replies wait there while the append-only log makes the writes they acknowledge durable. */
+  private readonly output: HeldOutput;
   /** Log records sealed before the current batch (see DurabilityPort). */
   private batchMark = 0;
 
@@ -77,6 +78,7 @@ export class RespConnection implements ConnectedClient {
     this.addr = endpoint(socket.remoteAddress, socket.remotePort);
     this.laddr = endpoint(socket.localAddress, socket.localPort);
     this.parser = new RespParser(deps.limits);
+    this.output = new HeldOutput(deps.engine.durability, (text) => this.write(text), () => !socket.destroyed);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => socket.resume());
@@ -128,8 +130,7 @@ export class RespConnection implements ConnectedClient {
     // During this client's own command (a RESP3 client publishing to itself) the push follows
     // that command's reply instead of overtaking the replies batched before it.
     if (this.processing) this.pushed += text;
-    else if (this.held !== undefined) this.hold(undefined, text);
-    else this.write(text);
+    else this.output.sendAfterHeld(text);
   }
 
   setReplyMode(mode: 'on' | 'off' | 'skip'): void {
@@ -157,8 +158,9 @@ export class RespConnection implements ConnectedClient {
   closeAfterFlush(): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
     this.closing = true;
-    if (this.held !== undefined) {
-      void this.held.then(() => this.closeAfterFlush());
+    const drained = this.output.drained;
+    if (drained !== undefined) {
+      void drained.then(() => this.closeAfterFlush());
       return;
     }
     // Destroy (close the descriptor) rather than half-close: a client still sending after a
@@ -273,25 +275,9 @@ export class RespConnection implements ConnectedClient {
     }
   }
 
-  /**
-   * Writes a batch now, or holds it while the log makes writes of records sealed after `mark`
-   * durable (`appendfsync always`) or earlier output is still held: replies keep their order.
-   */
+  /** Writes a batch now, or once the log made its writes durable (HeldOutput). */
   private flush(text: string, mark: number): boolean {
-    const wait = this.deps.engine.durability.durable(mark);
-    if (wait === undefined && this.held === undefined) return this.write(text);
-    this.hold(wait, text);
-    return true;
-  }
-
-  private hold(wait: Promise<void> | undefined, text: string): void {
-    const previous = this.held;
-    const after = previous === undefined ? wait! : wait === undefined ? previous : previous.then(() => wait);
-    const held: Promise<void> = after.then(() => {
-      if (this.held === held) this.held = undefined;
-      if (!this.socket.destroyed) this.write(text);
-    });
-    this.held = held;
+    return this.output.send(text, mark);
   }
 
   /** Writes a batch; returns false when the client was dropped for exceeding the output limit. */
