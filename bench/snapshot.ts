@@ -1,118 +1,117 @@
 /**
- * Snapshot save / load times for N keys × 100-byte values, beside redis-server's SAVE and
- * DEBUG RELOAD NOSAVE (RDB load) on the same data shape in the same run.
+ * Snapshots of N keys × 100-byte values, Larder beside redis-server, same data, same run:
  *
- *   npx tsx bench/snapshot.ts [keys ...]          (default: 100000 1000000)
+ *   npm run build && flock /tmp/larder-bench.lock npx tsx bench/snapshot.ts [keys] [runs]
+ *                                                          (default: 1000000 3; BENCH_PIN=0 unpinned)
  *
- * "SAVE" is the first, synchronous save: capture, write, fsync, rename, directory fsync.
- * "BGSAVE stall" is how long the BGSAVE call that follows blocks the event loop (the capture; the
- * write runs off the loop). Redis forks for BGSAVE, so its stall is the fork itself; its SAVE is
- * the comparable figure. Pin it for quotable figures: `taskset -c 1 npx tsx bench/snapshot.ts`.
+ * Both servers are real processes loaded with the same SETs through `redis-cli --pipe`. Figures,
+ * each the median of `runs` (the two servers alternate which goes first):
+ * - SAVE: the time a client waits for `SAVE` (encode, write, fsync, rename; both block meanwhile).
+ * - BGSAVE stall: one GET kept in flight from BGSAVE until INFO reports it done; the longest and
+ *   the 99th-percentile reply time. Redis forks, so its stall is the fork; Larder's is its slices.
+ * - start-up: spawn → first PONG (`-LOADING` does not count), and the load time each server logs.
+ *   Spawn → PONG includes starting the process (Node ≈ 0.2 s more than redis-server).
+ * Pinned (default on 2+ cores): servers on core 0, this script and redis-cli on core 1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { systemClock } from '../src/store/clock.js';
-import { SnapshotPersistence } from '../src/store/snapshot.js';
-import { Store } from '../src/store/store.js';
-import { freePort } from './lib/net.js';
+import { median } from './lib/measure.js';
+import { installExitTraps } from './lib/processes.js';
+import { respCommand } from './lib/net.js';
+import {
+  loggedLoadMs,
+  massInsert,
+  stallDuringBgsave,
+  startServer,
+  stopServer,
+  timedCommandMs,
+  writeMassInsertFile,
+  type ServerKind,
+  type SnapshotServer,
+} from './lib/snapshot-servers.js';
 
 const VALUE_BYTES = 100;
+const KINDS: readonly ServerKind[] = ['larder', 'redis'];
+const SNAPSHOT_FILE: Record<ServerKind, string> = { larder: 'larder.snapshot', redis: 'dump.rdb' };
 
-interface Row {
-  keys: number;
-  captureMs: number;
-  saveMs: number;
-  loadMs: number;
-  fileBytes: number;
-  redisSaveMs: number;
-  redisLoadMs: number;
+type Figures = Record<string, Record<ServerKind, number[]>>;
+
+const log = (message: string): void => void process.stderr.write(`${message}\n`);
+
+function record(figures: Figures, name: string, kind: ServerKind, value: number): void {
+  figures[name] ??= { larder: [], redis: [] };
+  figures[name][kind].push(value);
 }
 
-function timeMs(action: () => void): number {
-  const started = performance.now();
-  action();
-  return performance.now() - started;
+/** Both servers, in A B then B A order on alternate runs. */
+function inOrder(run: number): readonly ServerKind[] {
+  return run % 2 === 0 ? KINDS : [...KINDS].reverse();
 }
 
-function fill(store: Store, keys: number): void {
-  const db = store.db(0);
-  for (let i = 0; i < keys; i++) {
-    const key = `key:${i}`;
-    db.set(key, `value:${i}`.padEnd(VALUE_BYTES, 'x'));
-  }
-}
-
-function persistenceFor(store: Store, dataDir: string): SnapshotPersistence {
-  return new SnapshotPersistence(store, { dataDir, fileName: 'bench.snapshot', saveRules: [], onCorrupt: 'refuse', log: () => {} });
-}
-
-async function measureLarder(keys: number, dataDir: string): Promise<Omit<Row, 'redisSaveMs' | 'redisLoadMs'>> {
-  const store = new Store({ clock: systemClock });
-  fill(store, keys);
-  const writer = persistenceFor(store, dataDir);
-  const saveMs = timeMs(() => writer.saveNow());
-  const fileBytes = statSync(writer.file).size;
-  const captureMs = timeMs(() => writer.saveInBackground());
-  await writer.close();
-  const fresh = new Store({ clock: systemClock });
-  const loadMs = timeMs(() => persistenceFor(fresh, dataDir).load());
-  if (fresh.totalKeys() !== keys) throw new Error(`loaded ${fresh.totalKeys()} of ${keys} keys`);
-  return { keys, captureMs, saveMs, loadMs, fileBytes };
-}
-
-function readyToAcceptConnections(server: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    server.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    server.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
-  });
-}
-
-async function measureRedis(keys: number, dataDir: string): Promise<{ redisSaveMs: number; redisLoadMs: number }> {
-  const port = await freePort();
-  const server: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '', '--rdbcompression', 'no', '--enable-debug-command', 'local'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await readyToAcceptConnections(server);
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
-  try {
-    await client.connect();
-    await client.call('DEBUG', 'POPULATE', String(keys), 'key', String(VALUE_BYTES));
-    let started = performance.now();
-    await client.call('SAVE');
-    const redisSaveMs = performance.now() - started;
-    started = performance.now();
-    await client.call('DEBUG', 'RELOAD', 'NOSAVE');
-    const redisLoadMs = performance.now() - started;
-    return { redisSaveMs, redisLoadMs };
-  } finally {
-    client.disconnect();
-    server.kill('SIGKILL');
-  }
+async function dbsize(server: SnapshotServer): Promise<number> {
+  return Number(/:(\d+)/.exec(await respCommand(server.port, ['DBSIZE']))?.[1]);
 }
 
 async function main(): Promise<void> {
-  const counts = process.argv.slice(2).map(Number);
-  const rows: Row[] = [];
-  for (const keys of counts.length > 0 ? counts : [100_000, 1_000_000]) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'larder-snapshot-bench-'));
-    try {
-      const larder = await measureLarder(keys, dataDir);
-      rows.push({ ...larder, ...(await measureRedis(keys, dataDir)) });
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+  installExitTraps();
+  const keys = Number(process.argv[2] ?? 1_000_000);
+  const runs = Number(process.argv[3] ?? 3);
+  const pinned = process.env['BENCH_PIN'] !== '0' && availableParallelism() >= 2;
+  if (pinned) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  const serverCpus = pinned ? '0' : undefined;
+  const work = mkdtempSync(join(tmpdir(), 'larder-snapshot-bench-'));
+  const figures: Figures = {};
+  const servers = new Map<ServerKind, SnapshotServer>();
+  try {
+    const insertFile = join(work, 'sets.resp');
+    await writeMassInsertFile(insertFile, keys, VALUE_BYTES);
+    for (const kind of KINDS) {
+      const server = await startServer(kind, join(work, kind), serverCpus);
+      servers.set(kind, server);
+      log(`${kind}: loading ${keys} keys through redis-cli --pipe`);
+      await massInsert(server, insertFile);
+      if ((await dbsize(server)) !== keys) throw new Error(`${kind} holds ${await dbsize(server)} keys, expected ${keys}`);
     }
+    for (let run = 0; run < runs; run++) {
+      for (const kind of inOrder(run)) {
+        const server = servers.get(kind)!;
+        record(figures, 'SAVE (ms)', kind, await timedCommandMs(server.port, ['SAVE']));
+        const stall = await stallDuringBgsave(server.port);
+        record(figures, 'BGSAVE longest reply (ms)', kind, stall.maxMs);
+        record(figures, 'BGSAVE p99 reply (ms)', kind, stall.p99Ms);
+        record(figures, 'BGSAVE duration (ms)', kind, stall.bgsaveMs);
+        log(`run ${run + 1} ${kind}: SAVE ${figures['SAVE (ms)']![kind].at(-1)!.toFixed(0)} ms, BGSAVE max reply ${stall.maxMs.toFixed(1)} ms over ${stall.probes} GETs`);
+      }
+    }
+    for (const kind of KINDS) record(figures, 'file (MB)', kind, statSync(join(work, kind, SNAPSHOT_FILE[kind])).size / 1e6);
+    for (let run = 0; run < runs; run++) {
+      for (const kind of inOrder(run)) {
+        await stopServer(servers.get(kind)!, true);
+        const server = await startServer(kind, join(work, kind), serverCpus);
+        servers.set(kind, server);
+        if ((await dbsize(server)) !== keys) throw new Error(`${kind} restarted with ${await dbsize(server)} keys, expected ${keys}`);
+        record(figures, 'start-up, spawn to PONG (ms)', kind, server.readyAfterMs);
+        record(figures, 'start-up, logged load (ms)', kind, loggedLoadMs(server) ?? Number.NaN);
+        log(`run ${run + 1} ${kind}: ready after ${server.readyAfterMs.toFixed(0)} ms (logged load ${loggedLoadMs(server)} ms)`);
+      }
+    }
+  } finally {
+    for (const server of servers.values()) await stopServer(server, true);
+    rmSync(work, { recursive: true, force: true });
   }
-  const ms = (value: number) => value.toFixed(0).padStart(7);
-  console.log('   keys | BGSAVE stall ms | SAVE ms (redis) | load ms (redis) | file MB');
-  for (const row of rows) {
-    console.log(
-      `${String(row.keys).padStart(7)} | ${ms(row.captureMs)}         | ${ms(row.saveMs)} (${ms(row.redisSaveMs)}) | ${ms(row.loadMs)} (${ms(row.redisLoadMs)}) | ${(row.fileBytes / 1e6).toFixed(1)}`,
-    );
+  printTable(figures, keys, runs, pinned);
+}
+
+function printTable(figures: Figures, keys: number, runs: number, pinned: boolean): void {
+  const cell = (value: number) => value.toFixed(1).padStart(9);
+  console.log(`\n${keys} keys x ${VALUE_BYTES} B, median of ${runs} runs, ${pinned ? 'pinned (servers on core 0)' : 'unpinned'}`);
+  console.log(`${'figure'.padEnd(32)} ${'Larder'.padStart(9)} ${'redis'.padStart(9)}  ratio   Larder runs`);
+  for (const [name, sides] of Object.entries(figures)) {
+    const [larder, redis] = [median(sides.larder), median(sides.redis)];
+    console.log(`${name.padEnd(32)} ${cell(larder)} ${cell(redis)}  ${(larder / redis).toFixed(2)}x  ${sides.larder.map((v) => v.toFixed(0)).join(' ')}`);
   }
 }
 

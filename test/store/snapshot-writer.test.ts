@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeFs, type AtomicFs } from '../../src/store/atomic-file.js';
 import { ManualClock } from '../../src/store/clock.js';
+import { bufferSource, decodeSnapshot } from '../../src/store/snapshot-decoder.js';
 import { encodeSnapshot } from '../../src/store/snapshot-encoder.js';
 import { loadSnapshotFile } from '../../src/store/snapshot-loader.js';
 import { writeSnapshotInBackground, writeSnapshotSync } from '../../src/store/snapshot-writer.js';
@@ -85,6 +86,20 @@ describe('writeSnapshotInBackground', () => {
     expect(reloaded.db(15).peek('json')?.meta).toBe('application/json');
   });
 
+  it('runs two captures at once, each showing its own moment (BGSAVE beside a log rewrite)', async () => {
+    const store = filledStore();
+    const early = encodeSnapshot(store, clock.nowMs());
+    const first = writeSnapshotInBackground(store, file, { nowMs: clock.nowMs(), sliceMs: 0 });
+    for (let i = 0; i < 100; i++) store.db(0).set(`key:${i * 300}`, 'between');
+    const late = encodeSnapshot(store, clock.nowMs());
+    const second = writeSnapshotInBackground(store, `${file}.2`, { nowMs: clock.nowMs(), sliceMs: 0 });
+    for (let i = 0; i < 100; i++) store.db(0).delete(`key:${i * 300 + 1}`);
+    await Promise.all([first.done, second.done]);
+    expect(readFileSync(file).equals(early.data)).toBe(false);
+    expect(sortedRows(readFileSync(file))).toEqual(sortedRows(early.data));
+    expect(sortedRows(readFileSync(`${file}.2`))).toEqual(sortedRows(late.data));
+  });
+
   it('leaves the previous file intact and stops observing the store when a write fails', async () => {
     writeFileSync(file, 'previous');
     const store = filledStore();
@@ -106,6 +121,15 @@ describe('writeSnapshotSync (SAVE)', () => {
     expect(result).toEqual({ records: expected.records, bytes: expected.data.length });
   });
 });
+
+/** Records as sortable text: a capture writes keys changed ahead of its walk out of slot order. */
+function sortedRows(image: Buffer): string[] {
+  const rows: string[] = [];
+  decodeSnapshot(bufferSource(image), 'image', (db, key, value, expiresAtMs) => {
+    rows.push(JSON.stringify([db, key, value, expiresAtMs]));
+  });
+  return rows.sort();
+}
 
 function errnoError(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: injected failure`), { code });
