@@ -89,7 +89,7 @@ export async function writeMassInsertFile(path: string, keys: number, valueBytes
     // An LCG's low bits repeat with a short period (and would compress): take bits 16–21.
     let value = '';
     for (let j = 0; j < valueBytes; j++) {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
       value += alphabet[(seed >>> 16) & 63];
     }
     const key = `key:${i}`;
