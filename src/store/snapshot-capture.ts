@@ -50,6 +50,8 @@ export class SnapshotCapture implements WriteObserver {
   private readonly order: DatabaseWalk[] = [];
   private current = 0;
   private attached = true;
+  /** An encode that failed inside a write hook: kept for step() to throw, never thrown at the writer. */
+  private failure: { error: unknown } | undefined;
 
   constructor(
     store: Store,
@@ -75,6 +77,7 @@ export class SnapshotCapture implements WriteObserver {
    * walked; the capture has then stopped observing the store.
    */
   step(budgetMs: number): boolean {
+    if (this.failure !== undefined) throw this.failure.error;
     const deadlineMs = performance.now() + budgetMs;
     while (this.current < this.order.length) {
       const walk = this.order[this.current]!;
@@ -100,7 +103,7 @@ export class SnapshotCapture implements WriteObserver {
     if (entry !== undefined && entry.slot < walk.nextSlot) return;
     if (walk.settled.has(key)) return;
     walk.settled.add(key);
-    if (entry !== undefined) this.encode(walk, key);
+    if (entry !== undefined) this.encodeForWriter(walk, key);
   }
 
   /**
@@ -115,7 +118,7 @@ export class SnapshotCapture implements WriteObserver {
     if (entry === undefined || entry.slot < walk.nextSlot) return;
     this.unannouncedWrites++;
     walk.settled.add(key);
-    this.encode(walk, key);
+    this.encodeForWriter(walk, key);
   }
 
   beforeClear(keyspace: Keyspace, detached: SlotSource): void {
@@ -140,6 +143,19 @@ export class SnapshotCapture implements WriteObserver {
     const key = walk.source.keyAtSlot(slot);
     if (key === undefined || (walk.settled.size > 0 && walk.settled.has(key))) return;
     this.encode(walk, key);
+  }
+
+  /**
+   * A write hook runs inside a client's command: a failure to encode must fail the snapshot, not
+   * the command. The capture stops observing and step() reports the error.
+   */
+  private encodeForWriter(walk: DatabaseWalk, key: string): void {
+    try {
+      this.encode(walk, key);
+    } catch (error) {
+      this.failure = { error };
+      this.stop();
+    }
   }
 
   private encode(walk: DatabaseWalk, key: string): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredValue } from '../../src/store/entry.js';
+import type { AggregateValue, StoredValue } from '../../src/store/entry.js';
 import { SnapshotCapture } from '../../src/store/snapshot-capture.js';
 import { bufferSource, decodeSnapshot } from '../../src/store/snapshot-decoder.js';
 import { encodeSnapshot, SnapshotEncoder } from '../../src/store/snapshot-encoder.js';
@@ -152,5 +152,15 @@ describe('a background capture is the store as it was when the capture began', (
     expect(capture.unannouncedWrites).toBe(1);
     const row = rowsOf(image()).find(([db, key]) => db === 2 && key === 'hset:5');
     expect(row?.[2]).toEqual(['hash', [['f1', 'sneaky'], ['f2', '2.5'], ['f3', 'v5']]]);
+  });
+
+  it('fails the snapshot, not the client, when copying a value before a write fails', () => {
+    const e = seeded();
+    const unsavable = { type: 'stream', clone: () => unsavable } as unknown as AggregateValue;
+    e.store.db(0).set('unsavable', unsavable);
+    const { capture } = startCapture(e.store);
+    expect(e.run('DEL', 'unsavable')).toBe(1);
+    expect(() => capture.step(Infinity)).toThrow('snapshots cannot store stream values');
+    expect(e.store.db(0).observed).toBe(false);
   });
 });
