@@ -8,7 +8,9 @@
  * each the median of `runs` (the two servers alternate which goes first):
  * - SAVE: the time a client waits for `SAVE` (encode, write, fsync, rename; both block meanwhile).
  * - BGSAVE stall: one GET kept in flight from BGSAVE until INFO reports it done; the longest and
- *   the 99th-percentile reply time. Redis forks, so its stall is the fork; Larder's is its slices.
+ *   the 99th-percentile reply time. Beside it, the part each server itself blocks for: Larder's
+ *   longest capture slice (logged), Redis's fork (`latest_fork_usec`). The reply gaps add GC
+ *   pauses and whatever the OS scheduler does on a shared machine.
  * - start-up: spawn → first PONG (`-LOADING` does not count), and the load time each server logs.
  *   Spawn → PONG includes starting the process (Node ≈ 0.2 s more than redis-server).
  * Pinned (default on 2+ cores): servers on core 0, this script and redis-cli on core 1.
@@ -22,6 +24,7 @@ import { median } from './lib/measure.js';
 import { installExitTraps } from './lib/processes.js';
 import { respCommand } from './lib/net.js';
 import {
+  bgsaveBlockingMs,
   loggedLoadMs,
   massInsert,
   stallDuringBgsave,
@@ -83,6 +86,7 @@ async function main(): Promise<void> {
         record(figures, 'BGSAVE longest reply (ms)', kind, stall.maxMs);
         record(figures, 'BGSAVE p99 reply (ms)', kind, stall.p99Ms);
         record(figures, 'BGSAVE duration (ms)', kind, stall.bgsaveMs);
+        record(figures, 'BGSAVE slice / fork (ms)', kind, await bgsaveBlockingMs(server));
         log(`run ${run + 1} ${kind}: SAVE ${figures['SAVE (ms)']![kind].at(-1)!.toFixed(0)} ms, BGSAVE max reply ${stall.maxMs.toFixed(1)} ms over ${stall.probes} GETs`);
       }
     }

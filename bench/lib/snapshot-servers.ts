@@ -71,6 +71,20 @@ export function loggedLoadMs(server: SnapshotServer): number | undefined {
   return line === undefined ? undefined : (JSON.parse(line) as { durationMs: number }).durationMs;
 }
 
+/**
+ * The part of the last BGSAVE that held the server itself: Larder's longest capture slice (its
+ * log), Redis's fork (`latest_fork_usec`). Scheduling and GC can add to either; the probe sees all.
+ */
+export async function bgsaveBlockingMs(server: SnapshotServer): Promise<number> {
+  if (server.kind === 'redis') {
+    const stats = await respCommand(server.port, ['INFO', 'stats']);
+    return Number(/latest_fork_usec:(\d+)/.exec(stats)?.[1]) / 1000;
+  }
+  await sleep(50); // the log line is written just after INFO reports the save done
+  const lines = server.output().split('\n').filter((line) => line.includes('"background save done"'));
+  return (JSON.parse(lines.at(-1)!) as { longestSliceMs: number }).longestSliceMs;
+}
+
 export async function stopServer(server: SnapshotServer, kill = false): Promise<void> {
   if (kill) server.launched.child.kill('SIGKILL');
   await stop(server.launched);

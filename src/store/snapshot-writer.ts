@@ -47,6 +47,8 @@ export interface BackgroundSnapshotResult extends SnapshotWriteResult {
    * server logs a warning otherwise and the tests assert it.
    */
   unannouncedWrites: number;
+  /** The longest the capture held the event loop in one slice (GC and the OS can add to a stall). */
+  longestSliceMs: number;
 }
 
 export interface BackgroundSnapshot {
@@ -120,9 +122,12 @@ async function drive(
   const stream = await openSink();
   const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
   const maxBacklogBytes = options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES;
+  let longestSliceMs = 0;
   try {
     for (let finished = false; !finished; ) {
+      const sliceStartMs = performance.now();
       finished = capture.step(sliceMs);
+      longestSliceMs = Math.max(longestSliceMs, performance.now() - sliceStartMs);
       for (const chunk of pending.splice(0)) stream.write(chunk);
       // Wait for the disk when it falls behind (or failed: settled() rethrows), else yield one turn.
       if (stream.failed || stream.backlogBytes > maxBacklogBytes) await stream.settled();
@@ -131,7 +136,7 @@ async function drive(
     encoder.finish();
     for (const chunk of pending.splice(0)) stream.write(chunk);
     const bytes = await stream.commit();
-    return { records: encoder.records, bytes, unannouncedWrites: capture.unannouncedWrites };
+    return { records: encoder.records, bytes, unannouncedWrites: capture.unannouncedWrites, longestSliceMs };
   } catch (error) {
     await stream.abort();
     throw error;

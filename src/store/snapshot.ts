@@ -236,13 +236,13 @@ export class SnapshotPersistence {
         const message = `${written.unannouncedWrites} keys were changed in place without lookupForWrite during the save`;
         this.options.log('warn', `${message}; the snapshot has their newer values`, { file: this.file });
       }
-      this.succeeded('bgsave', dirtyAtCapture, startedMs, written);
+      this.succeeded('bgsave', dirtyAtCapture, startedMs, written, { longestSliceMs: Math.round(written.longestSliceMs * 10) / 10 });
     } catch (error) {
       this.failed('bgsave', error, startedMs);
     }
   }
 
-  private succeeded(kind: SaveKind, dirtyAtCapture: number, startedMs: number, written: SnapshotWriteResult): void {
+  private succeeded(kind: SaveKind, dirtyAtCapture: number, startedMs: number, written: SnapshotWriteResult, extra = {}): void {
     // Writes made while a background save was running are not in this snapshot: keep counting them.
     this.store.dirty = Math.max(0, this.store.dirty - dirtyAtCapture);
     this.lastSaveMs = this.store.clock.nowMs();
@@ -255,6 +255,7 @@ export class SnapshotPersistence {
       keys: written.records,
       bytes: written.bytes,
       durationMs: Math.round(this.lastSaveDurationMs),
+      ...extra,
     });
   }
 

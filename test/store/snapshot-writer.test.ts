@@ -59,7 +59,7 @@ describe('writeSnapshotInBackground', () => {
     const result = await done;
     const expected = encodeSnapshot(store, capturedAtMs);
     expect(readFileSync(file).equals(expected.data)).toBe(true);
-    expect(result).toEqual({ records: expected.records, bytes: expected.data.length, unannouncedWrites: 0 });
+    expect(result).toMatchObject({ records: expected.records, bytes: expected.data.length, unannouncedWrites: 0 });
     expect(readdirSync(dataDir)).toEqual(['larder.snapshot']);
   });
 
