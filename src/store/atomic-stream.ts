@@ -87,7 +87,8 @@ export class AtomicStream {
     return this.failure !== undefined;
   }
 
-  write(chunk: Buffer): void {
+  /** Queues `chunk`; `written` runs once the write is over (done or failed) and the bytes may be reused. */
+  write(chunk: Buffer, written?: () => void): void {
     const at = this.position;
     this.position += chunk.length;
     this.queuedBytes += chunk.length;
@@ -98,6 +99,7 @@ export class AtomicStream {
       })
       .finally(() => {
         this.queuedBytes -= chunk.length;
+        written?.();
       });
   }
 

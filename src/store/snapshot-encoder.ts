@@ -20,6 +20,16 @@ import type { Store } from './store.js';
  * of the whole image (a million 100-byte values make a 115 MB file).
  */
 const CHUNK_BYTES = 1 << 20;
+/** A chunk buffer's size: a chunk is flushed at the first block boundary past CHUNK_BYTES. */
+const CHUNK_CAPACITY_BYTES = CHUNK_BYTES + BLOCK_TARGET_BYTES;
+
+/**
+ * Receives each finished chunk; calls `release` once it no longer needs the bytes, and the
+ * encoder reuses the buffer. Recycling matters for a background save: the whole image passes
+ * through these buffers, and a hundred megabytes of fresh Buffer memory makes V8 run full
+ * garbage collections (a long pause with a million keys on the heap) to account for it.
+ */
+export type ChunkSink = (chunk: Buffer, release: () => void) => void;
 
 /**
  * Encodes a snapshot as a stream: the header at construction, then records in any order (a
@@ -29,7 +39,8 @@ const CHUNK_BYTES = 1 << 20;
  * CRC) is filled in when it closes.
  */
 export class SnapshotEncoder {
-  private out = new ByteWriter(CHUNK_BYTES + BLOCK_TARGET_BYTES);
+  private out = new ByteWriter(CHUNK_CAPACITY_BYTES);
+  private readonly spare: Buffer[] = [];
   private blockStart = -1;
   private runningCrc = 0;
   private recordCount = 0;
@@ -37,7 +48,7 @@ export class SnapshotEncoder {
 
   constructor(
     createdAtMs: number,
-    private readonly emit: (chunk: Buffer) => void,
+    private readonly emit: ChunkSink,
   ) {
     writeHeader(this.out, createdAtMs);
   }
@@ -68,7 +79,7 @@ export class SnapshotEncoder {
 
   private openBlock(): void {
     this.closeBlock();
-    if (this.out.position >= CHUNK_BYTES) this.flush(CHUNK_BYTES + BLOCK_TARGET_BYTES);
+    if (this.out.position >= CHUNK_BYTES) this.flush(CHUNK_CAPACITY_BYTES);
     this.out.reserve(BLOCK_HEADER_BYTES);
     this.blockStart = this.out.position;
     this.out.position += BLOCK_HEADER_BYTES;
@@ -87,12 +98,15 @@ export class SnapshotEncoder {
     this.blockStart = -1;
   }
 
-  /** Emits the finished bytes and starts a fresh buffer (the emitted one now belongs to the sink). */
+  /** Emits the finished bytes and continues in a spare buffer (or a fresh one: none is shared). */
   private flush(nextBytes: number): void {
-    const chunk = this.out.buffer.subarray(0, this.out.position);
+    const full = this.out.buffer;
+    const chunk = full.subarray(0, this.out.position);
     this.bytesEmitted += chunk.length;
-    this.out = new ByteWriter(nextBytes);
-    this.emit(chunk);
+    this.out = new ByteWriter(nextBytes, nextBytes === CHUNK_CAPACITY_BYTES ? this.spare.pop() : undefined);
+    // A buffer that grew for an outsized record is left to the garbage collector.
+    const release = full.length === CHUNK_CAPACITY_BYTES ? () => void this.spare.push(full) : () => {};
+    this.emit(chunk, release);
   }
 }
 

@@ -69,8 +69,9 @@ export class ByteWriter {
   buffer: Buffer;
   position = 0;
 
-  constructor(initialBytes: number) {
-    this.buffer = Buffer.allocUnsafe(Math.max(initialBytes, 4096));
+  /** `recycled`: a buffer of at least `initialBytes` whose old content may be overwritten. */
+  constructor(initialBytes: number, recycled?: Buffer) {
+    this.buffer = recycled ?? Buffer.allocUnsafe(Math.max(initialBytes, 4096));
   }
 
   reserve(bytes: number): void {

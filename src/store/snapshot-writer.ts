@@ -15,7 +15,11 @@ export interface SnapshotWriteResult {
  * `write()` only queues; the first failure is kept and rethrown by `settled()` / `commit()`.
  */
 export interface SnapshotSink {
-  write(chunk: Buffer): void;
+  /**
+   * Queues `chunk`. A sink that calls `written` once the bytes are on their way to the disk (done
+   * or failed) lets the encoder reuse the buffer; one that never calls it costs fresh buffers.
+   */
+  write(chunk: Buffer, written?: () => void): void;
   /** Bytes queued and not yet written: the walk waits for the disk when this grows too large. */
   readonly backlogBytes: number;
   readonly failed: boolean;
@@ -65,6 +69,12 @@ export interface BackgroundSnapshot {
 const DEFAULT_SLICE_MS = 5;
 const DEFAULT_MAX_BACKLOG_BYTES = 32 << 20;
 
+/** Encoded, not yet queued for writing (the capture may encode inside any client's write). */
+interface PendingChunk {
+  chunk: Buffer;
+  release: () => void;
+}
+
 /**
  * SAVE: writes every live key to `file` (temp → fsync → rename → fsync dir) before returning.
  * Blocks the event loop as Redis's SAVE blocks the server, so it walks the Map directly (the
@@ -73,7 +83,10 @@ const DEFAULT_MAX_BACKLOG_BYTES = 32 << 20;
 export function writeSnapshotSync(store: Store, file: string, options: { nowMs: number; io?: AtomicFs }): SnapshotWriteResult {
   const stream = new AtomicStreamSync(file, options.io ?? nodeFs);
   try {
-    const encoder = new SnapshotEncoder(options.nowMs, (chunk) => stream.write(chunk));
+    const encoder = new SnapshotEncoder(options.nowMs, (chunk, release) => {
+      stream.write(chunk);
+      release();
+    });
     encodeAllEntries(store, options.nowMs, encoder);
     encoder.finish();
     stream.commit();
@@ -102,8 +115,8 @@ export function writeSnapshotInBackground(store: Store, file: string, options: B
  * the sink the promise gives, and committed.
  */
 export function streamSnapshotInBackground(store: Store, openSink: () => Promise<SnapshotSink>, options: StreamSnapshotOptions): BackgroundSnapshot {
-  const pending: Buffer[] = [];
-  const encoder = new SnapshotEncoder(options.nowMs, (chunk) => pending.push(chunk));
+  const pending: PendingChunk[] = [];
+  const encoder = new SnapshotEncoder(options.nowMs, (chunk, release) => pending.push({ chunk, release }));
   const capture = new SnapshotCapture(store, encoder, options.nowMs);
   const done = drive(capture, encoder, pending, openSink, options).catch((error: unknown) => {
     capture.stop();
@@ -115,7 +128,7 @@ export function streamSnapshotInBackground(store: Store, openSink: () => Promise
 async function drive(
   capture: SnapshotCapture,
   encoder: SnapshotEncoder,
-  pending: Buffer[],
+  pending: PendingChunk[],
   openSink: () => Promise<SnapshotSink>,
   options: StreamSnapshotOptions,
 ): Promise<BackgroundSnapshotResult> {
@@ -128,13 +141,13 @@ async function drive(
       const sliceStartMs = performance.now();
       finished = capture.step(sliceMs);
       longestSliceMs = Math.max(longestSliceMs, performance.now() - sliceStartMs);
-      for (const chunk of pending.splice(0)) stream.write(chunk);
+      for (const { chunk, release } of pending.splice(0)) stream.write(chunk, release);
       // Wait for the disk when it falls behind (or failed: settled() rethrows), else yield one turn.
       if (stream.failed || stream.backlogBytes > maxBacklogBytes) await stream.settled();
       else if (!finished) await nextTurn();
     }
     encoder.finish();
-    for (const chunk of pending.splice(0)) stream.write(chunk);
+    for (const { chunk, release } of pending.splice(0)) stream.write(chunk, release);
     const bytes = await stream.commit();
     return { records: encoder.records, bytes, unannouncedWrites: capture.unannouncedWrites, longestSliceMs };
   } catch (error) {
