@@ -12,7 +12,10 @@
  *   longest capture slice (logged), Redis's fork (`latest_fork_usec`). The reply gaps add GC
  *   pauses and whatever the OS scheduler does on a shared machine.
  * - start-up: spawn → first PONG (`-LOADING` does not count), and the load time each server logs.
- *   Spawn → PONG includes starting the process (Node ≈ 0.2 s more than redis-server).
+ *   Spawn → PONG includes starting the process (Node ≈ 0.4 s more than redis-server).
+ * - in-process turns (Larder only): the same BGSAVE inside this process, every event-loop turn
+ *   timed in wall time and in the main thread's on-CPU time; the latter leaves out the time a
+ *   shared machine makes the process wait for a core.
  * Pinned (default on 2+ cores): servers on core 0, this script and redis-cli on core 1.
  */
 import { execFileSync } from 'node:child_process';
@@ -21,6 +24,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from './lib/measure.js';
+import { filledStore, turnsDuringBackgroundSnapshot } from './lib/snapshot-turns.js';
 import { installExitTraps } from './lib/processes.js';
 import { respCommand } from './lib/net.js';
 import {
@@ -106,7 +110,22 @@ async function main(): Promise<void> {
     for (const server of servers.values()) await stopServer(server, true);
     rmSync(work, { recursive: true, force: true });
   }
+  await measureTurns(figures, keys, runs);
   printTable(figures, keys, runs, pinned);
+}
+
+/** In this process (Larder only; the redis column repeats it so the ratio reads 1). */
+async function measureTurns(figures: Figures, keys: number, runs: number): Promise<void> {
+  const store = filledStore(keys, VALUE_BYTES);
+  for (let run = 0; run < runs; run++) {
+    const turns = await turnsDuringBackgroundSnapshot(store);
+    log(`in-process run ${run + 1}: longest turn ${turns.longestWallMs.toFixed(1)} ms wall, ${turns.longestCpuMs.toFixed(1)} ms on-CPU, ${turns.turns} turns`);
+    for (const kind of KINDS) {
+      record(figures, 'in-process turn, wall (ms)', kind, turns.longestWallMs);
+      record(figures, 'in-process turn, on-CPU (ms)', kind, turns.longestCpuMs);
+      record(figures, 'in-process turn p99, on-CPU (ms)', kind, turns.p99CpuMs);
+    }
+  }
 }
 
 function printTable(figures: Figures, keys: number, runs: number, pinned: boolean): void {
