@@ -31,6 +31,8 @@ export interface StartOptions {
   nodeArgs?: readonly string[];
   /** Extra `--name value` settings for redis-server, e.g. `['--maxmemory', '100mb']`. */
   redisArgs?: readonly string[];
+  /** Extra Larder CLI flags after the defaults, e.g. `['--persistence.aof=true']`. */
+  larderArgs?: readonly string[];
 }
 
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -87,6 +89,7 @@ export async function startLarder(options: StartOptions): Promise<ServerHandle> 
       `--data.dir=${dataDir}`,
       '--snapshot.saveRules=',
       '--log.level=warn',
+      ...(options.larderArgs ?? []),
     ],
     env: { LARDER_AUTH_TOKENS: '', LARDER_CONFIG: '' },
     cpus: options.cpus,

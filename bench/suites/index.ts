@@ -6,6 +6,7 @@
  *   - `memory`: bytes per key after loading N x 100-byte values, Larder's INFO `used_memory` (or
  *     the process RSS delta) against redis-server's `used_memory`; a Comparison with unit `B/key`.
  */
+import { aofSuite } from './aof.js';
 import { evictionSuite } from './eviction.js';
 import { expirySuite } from './expiry.js';
 import { growthSuite } from './growth.js';
@@ -21,4 +22,5 @@ export const SUITES: readonly Suite[] = [
   growthSuite,
   expirySuite,
   evictionSuite,
+  aofSuite,
 ];
