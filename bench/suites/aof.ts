@@ -4,12 +4,14 @@
  * (every reply waits for the fsync covering its write; both servers group-commit one event-loop
  * turn per fsync) and `everysec`. Both keep their data in a fresh directory under os.tmpdir(), so
  * on one filesystem; its type is printed, because on a tmpfs an fsync costs nothing and the
- * `always` figure would measure nothing.
+ * `always` figure would measure nothing. A third server, Larder with the log off, runs the same
+ * load in the same rotation: on a busy machine the log's own cost (Larder with / without it) is
+ * the figure that stays readable when both throughputs swing.
  */
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { isSelected } from '../lib/config.js';
-import { alternate, throughputAndEfficiency, withServerCpu, type Comparison, type Sample, type Target } from '../lib/measure.js';
+import { alternateAll, compare, throughputAndEfficiency, withServerCpu, type Comparison, type Sample, type Target } from '../lib/measure.js';
 import { respCommand } from '../lib/net.js';
 import { runRedisBenchmark } from '../lib/redis-benchmark.js';
 import { startLarder, startRedis, type ServerHandle } from '../servers/catalog.js';
@@ -63,7 +65,14 @@ async function checkLogging(server: ServerHandle, policy: Policy): Promise<void>
   }
 }
 
-async function startPair(context: SuiteContext, policy: Policy, servers: ServerHandle[]): Promise<[ServerHandle, ServerHandle]> {
+interface Trio {
+  larder: ServerHandle;
+  redis: ServerHandle;
+  /** Larder with the log off: what the log itself costs. */
+  unlogged: ServerHandle;
+}
+
+async function startTrio(context: SuiteContext, policy: Policy, servers: ServerHandle[]): Promise<Trio> {
   const { config } = context;
   const larder = await startLarder({
     cpus: config.serverCpus,
@@ -74,7 +83,9 @@ async function startPair(context: SuiteContext, policy: Policy, servers: ServerH
   const redis = await startRedis({ cpus: config.serverCpus, redisArgs: ['--appendonly', 'yes', '--appendfsync', policy] });
   servers.push(redis);
   for (const server of [larder, redis]) await checkLogging(server, policy);
-  return [larder, redis];
+  const unlogged = await startLarder({ cpus: config.serverCpus });
+  servers.push(unlogged);
+  return { larder, redis, unlogged: { ...unlogged, name: 'larder without the log' } };
 }
 
 async function measurePolicy(context: SuiteContext, policy: Policy, filesystem: string): Promise<Comparison[]> {
@@ -83,19 +94,30 @@ async function measurePolicy(context: SuiteContext, policy: Policy, filesystem: 
   const requests = config.resp.requestsPerPipeline[PIPELINE] ?? config.resp.warmupRequests;
   const servers: ServerHandle[] = [];
   try {
-    const [larder, redis] = await startPair(context, policy, servers);
-    context.log(`${figure}: data on ${filesystem}; warm-up, then ${config.runs} x ${requests} requests alternating`);
-    for (const server of [larder, redis]) await sample(context, server, config.resp.warmupRequests);
-    const [larderSamples, redisSamples] = await alternate(config.runs, () => sample(context, larder, requests), () => sample(context, redis, requests));
-    const rows = throughputAndEfficiency({
+    const { larder, redis, unlogged } = await startTrio(context, policy, servers);
+    context.log(`${figure}: data on ${filesystem}; warm-up, then ${config.runs} x ${requests} requests rotating`);
+    for (const server of [larder, redis, unlogged]) await sample(context, server, config.resp.warmupRequests);
+    const [larderSamples = [], redisSamples = [], unloggedSamples = []] = await alternateAll(
+      config.runs,
+      [larder, redis, unlogged].map((server) => () => sample(context, server, requests)),
+    );
+    const note = `-r ${KEYSPACE}; both data dirs under ${tmpdir()} (${filesystem})${filesystem === 'tmpfs' ? ': fsync is free on tmpfs, this figure says nothing about disks' : ''}`;
+    const [throughput, perCore] = throughputAndEfficiency({
       suite: 'aof',
       figure,
       names: { larder: larder.name, reference: `redis-server appendonly ${policy}` },
       samples: { larder: larderSamples, reference: redisSamples },
       target: TARGET,
     });
-    const note = `-r ${KEYSPACE}; both data dirs under ${tmpdir()} (${filesystem})${filesystem === 'tmpfs' ? ': fsync is free on tmpfs, this figure says nothing about disks' : ''}`;
-    return rows.map((row, index) => (index === 0 ? { ...row, note } : row));
+    const cost = compare({
+      suite: 'aof',
+      figure: `${figure}, Larder with the log / without`,
+      unit: 'req/s',
+      names: { larder: larder.name, reference: unlogged.name },
+      samples: { larder: larderSamples, reference: unloggedSamples },
+      pick: (measured) => measured.requestsPerS,
+    });
+    return [...(throughput === undefined ? [] : [{ ...throughput, note }]), ...(perCore === undefined ? [] : [perCore]), cost];
   } finally {
     for (const server of servers.reverse()) await server.stop();
   }
