@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { WriteLedger, type Audit } from './durability-ledger.js';
 import { startWriteLoad } from './durability-load.js';
+import { RespConnection } from './durability-resp.js';
 import { randomMs, sleep, startDurableLarder, type DurableLarder } from './durability-server.js';
 import { cleanUp, tempDataDir } from './larder-process.js';
 
@@ -12,15 +13,31 @@ const CYCLES = 50;
 const LOAD_MS = { min: 100, max: 500 };
 const COUNTERS = ['counter:a', 'counter:b', 'counter:c'];
 /**
- * A rewrite threshold far below the default (64 MiB), so the log is rewritten every few cycles and
- * some kills land during a rewrite: a crash at any point of one must lose nothing.
+ * A rewrite threshold far below the default (64 MiB), so the log is also rewritten on its own
+ * every few cycles: a crash at any point of a rewrite must lose nothing.
  */
-const REWRITE_ARGS = ['--persistence.aofRewriteMinBytes=262144', '--persistence.aofRewritePercentage=50'];
+const REWRITE_ARGS = ['--persistence.aofRewriteMinBytes=32768', '--persistence.aofRewritePercentage=25'];
+/**
+ * Every other cycle asks for BGREWRITEAOF this long before the kill: short leads cut the base
+ * write, longer ones the manifest switch or the time after it (a rewrite here takes tens of ms).
+ */
+const REWRITE_LEAD_MS = { min: 0, max: 200 };
+
+/** Asks for a rewrite; answers 1 when one started (the reply says so), else 0. */
+async function requestRewrite(larder: DurableLarder): Promise<number> {
+  const connection = await RespConnection.open(larder.respPort);
+  try {
+    const reply = await connection.call('BGREWRITEAOF');
+    return typeof reply === 'string' && reply.includes('started') ? 1 : 0;
+  } finally {
+    connection.close();
+  }
+}
 
 /** What the log lines of one (killed) process say about rewrites and torn records. */
-function logFacts(larder: DurableLarder): { rewrites: number; killedMidRewrite: boolean; tornTails: number } {
+function logFacts(larder: DurableLarder, requestedRewrites: number): { rewrites: number; killedMidRewrite: boolean; tornTails: number } {
   const lines = larder.stdout().split('\n');
-  const started = lines.filter((line) => line.includes('starting automatic append-only log rewrite')).length;
+  const started = requestedRewrites + lines.filter((line) => line.includes('starting automatic append-only log rewrite')).length;
   const rewrites = lines.filter((line) => line.includes('"append-only log rewritten"')).length;
   const tornTails = lines.filter((line) => line.includes('ends with an incomplete record')).length;
   return { rewrites, killedMidRewrite: started > rewrites, tornTails };
@@ -47,9 +64,11 @@ describe('kill -9 under a write load with appendfsync always', () => {
       // Six RESP connections (SET unique keys, INCR shared counters) and one REST PUT stream.
       const load = startWriteLoad(ledger, larder, { respClients: 6, restStreams: 1, tag: `c${cycle}` });
       await sleep(randomMs(LOAD_MS.min, LOAD_MS.max));
+      const requestedRewrites = cycle % 2 === 1 ? await requestRewrite(larder) : 0;
+      if (requestedRewrites > 0) await sleep(randomMs(REWRITE_LEAD_MS.min, REWRITE_LEAD_MS.max));
       await larder.stop('SIGKILL');
       const result = await load.ended;
-      const killed = logFacts(larder);
+      const killed = logFacts(larder, requestedRewrites);
       facts.rewrites += killed.rewrites;
       facts.killsMidRewrite += killed.killedMidRewrite ? 1 : 0;
       facts.tornTails += killed.tornTails;
@@ -63,7 +82,7 @@ describe('kill -9 under a write load with appendfsync always', () => {
       unacknowledgedButPresent += audit.unacknowledgedButPresent;
     }
     await larder.stop('SIGKILL');
-    facts.tornTails += logFacts(larder).tornTails;
+    facts.tornTails += logFacts(larder, 0).tornTails;
     console.log(
       `crash (always): ${CYCLES} kill -9 cycles, ${acknowledged} acknowledged writes, 0 lost, 0 start-up failures; ` +
         `${unacknowledgedButPresent} writes in flight at a kill came back anyway; ${facts.rewrites} log rewrites completed, ` +
