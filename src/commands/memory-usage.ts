@@ -9,6 +9,7 @@ import { Errors } from '../errors.js';
 import { keyUsageBytes } from '../store/memory.js';
 import { integerArg, isOption } from './args.js';
 import { command } from './define.js';
+import { untouchedEntry } from './object-command.js';
 import { OK } from './reply.js';
 import type { CommandSpec } from './types.js';
 
@@ -20,7 +21,8 @@ const usage = command('server', 'memory|usage', {
       if (!isOption(argv[i], 'SAMPLES') || argv[i + 1] === undefined) throw Errors.syntax();
       if (integerArg(argv[i + 1]!) < 0) throw Errors.syntax();
     }
-    const entry = ctx.db.lookup(argv[2]!, ctx.nowMs);
+    // Measuring a key is not an access: its LRU / LFU stamp stays as it was (as in Redis).
+    const entry = untouchedEntry(ctx, argv[2]!);
     return entry === undefined ? null : keyUsageBytes(argv[2]!, entry);
   },
 });

@@ -18,8 +18,8 @@ import type { CommandContext, CommandSpec } from './types.js';
 
 const keyed = { first: 2, last: 2, step: 1 };
 
-/** The live entry, read without updating its access stamp (Redis's LOOKUP_NOTOUCH). */
-function untouchedEntry(ctx: CommandContext, key: string): Entry | undefined {
+/** The live entry, read without updating its access stamp (Redis's LOOKUP_NOTOUCH); MEMORY USAGE shares it. */
+export function untouchedEntry(ctx: CommandContext, key: string): Entry | undefined {
   const entry = ctx.db.peek(key);
   if (entry === undefined || (entry.expiresAtMs !== 0 && entry.expiresAtMs <= ctx.nowMs)) return undefined;
   return entry;

@@ -183,6 +183,9 @@ describe('maxmemory configuration', () => {
     expect(Math.abs(usage - grown) / grown).toBeLessThan(0.05);
     expect(engine.run('MEMORY', 'USAGE', 'h', 'SAMPLES', '0')).toBe(usage);
     expect(engine.run('MEMORY', 'USAGE', 'missing')).toBeNull();
+    engine.clock.advance(7000);
+    engine.run('MEMORY', 'USAGE', 'h');
+    expect(engine.run('OBJECT', 'IDLETIME', 'h')).toBe(7);
   });
 });
 
