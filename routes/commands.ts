@@ -93,18 +93,18 @@ export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags: ['commands'],
       summary: 'Run several commands as one transaction (MULTI … EXEC).',
       description:
-        'All commands run back to back with nothing interleaved. If any command cannot be queued (unknown command, wrong number of arguments, not allowed in a transaction or over HTTP) nothing runs and the answer is 400 `{"error": "EXECABORT …"}` naming the command. Errors while running (e.g. `WRONGTYPE`) are that command\'s entry; the others still run, and nothing is rolled back, as in Redis.',
+        'All commands run back to back with nothing interleaved, as one MULTI … EXEC (the append-only log records them as one unit). If any command cannot be queued (unknown command, wrong number of arguments, not allowed in a transaction or over HTTP) nothing runs and the answer is 400 `{"error": "EXECABORT …"}` naming the command; ' +
+        'while writes are refused after a disk error a transaction with a write answers 503 `{"error": "EXECABORT … MISCONF …"}` with `Retry-After`. Errors while running (e.g. `WRONGTYPE`) are that command\'s entry; the others still run, and nothing is rolled back, as in Redis.',
       headers: EncodingHeadersSchema,
       body: CommandListSchema,
-      response: { 200: PipelineResultSchema, ...upstashErrorResponses(400, 401, 413) },
+      response: { 200: PipelineResultSchema, ...upstashErrorResponses(400, 401, 413, 503) },
     },
     handler: (request, reply) => {
       const argvs = checkLength(request.body, deps.limits.maxPipelineCommands).map(commandArgv);
       const mark = durability.sealedRecords;
       const outcome = runTransaction(dispatcher, argvs, session(), httpRefusal);
       if (!outcome.executed) {
-        const detail = `${Errors.execAbort().message} Command ${outcome.position + 1}: ${outcome.cause.message}`;
-        sendJson(reply, 400, errorJson(detail));
+        sendTransactionRefusal(reply, outcome.position, outcome.cause);
         return;
       }
       const encoding = encodingOf(request);
@@ -112,6 +112,17 @@ export function commandRoutes(app: FastifyInstance, deps: RouteDeps): void {
       sendWhenDurable(durability, mark, () => sendJson(reply, 200, body));
     },
   });
+}
+
+/**
+ * A transaction that did not run: a command that cannot be queued (named), or EXEC refused as a
+ * whole. A client's mistake (400), except writes refused after a disk error (503, as for one command).
+ */
+function sendTransactionRefusal(reply: FastifyReply, position: number | undefined, cause: CommandError): void {
+  const detail = position === undefined ? cause.message : `${Errors.execAbort().message} Command ${position + 1}: ${cause.message}`;
+  const writesRefused = cause.prefix === 'MISCONF' || cause.message.startsWith(Errors.execAbortBecause('MISCONF').message);
+  if (writesRefused) reply.header('retry-after', WRITES_REFUSED_RETRY_AFTER);
+  sendJson(reply, writesRefused ? 503 : 400, errorJson(detail));
 }
 
 /** A failed command is the client's mistake (400), except a refusal of service: writes refused after a disk error (503). */

@@ -21,8 +21,12 @@ export type TransactionOutcome =
   | { readonly executed: true; readonly replies: Reply[] }
   | {
       readonly executed: false;
-      /** Index in the request of the first command that could not be queued. */
-      readonly position: number;
+      /**
+       * Index in the request of the first command that could not be queued; undefined when EXEC
+       * itself was refused (writes refused after a disk error, out of memory): `cause` is then
+       * Redis's `EXECABORT Transaction discarded because of: …`.
+       */
+      readonly position: number | undefined;
       readonly cause: CommandError;
     };
 
@@ -48,7 +52,12 @@ export function execQueued(dispatcher: Dispatcher, queue: readonly string[][], s
   return replies;
 }
 
-/** Queues every command (stopping at the first refusal) and, when all queue, runs them. */
+/**
+ * Queues every command (stopping at the first refusal) and, when all queue, runs them as MULTI …
+ * EXEC through the dispatcher, so the whole request is one unit as on RESP: the dispatcher's
+ * gates judge it once, every command sees one instant, and the append-only log records it as one
+ * record (replayed whole or not at all).
+ */
 export function runTransaction(
   dispatcher: Dispatcher,
   commands: readonly string[][],
@@ -60,5 +69,16 @@ export function runTransaction(
     const cause = gate?.(argv) ?? queueError(dispatcher, argv, session);
     if (cause !== undefined) return { executed: false, position, cause };
   }
-  return { executed: true, replies: execQueued(dispatcher, commands, session) };
+  dispatcher.dispatch(['MULTI'], session);
+  for (let position = 0; position < commands.length; position++) {
+    // A gate of the dispatcher (writes refused, out of memory) refuses a write as it is queued.
+    const queued = dispatcher.dispatch(commands[position]!, session);
+    if (queued instanceof CommandError) {
+      dispatcher.dispatch(['DISCARD'], session);
+      return { executed: false, position, cause: queued };
+    }
+  }
+  const reply = dispatcher.dispatch(['EXEC'], session);
+  if (reply instanceof CommandError) return { executed: false, position: undefined, cause: reply };
+  return { executed: true, replies: reply as Reply[] };
 }

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { problemExample, upstashErrorExample } from '../../schemas/responses.js';
+import { readAofFile } from '../../src/persistence/aof-reader.js';
+import type { AofRecord } from '../../src/persistence/aof-record.js';
 import { cleanUp } from '../e2e/larder-process.js';
 import { eventually, settledSoon, startDoorServer, type DoorServer } from '../persistence/aof-doors-server.js';
 
@@ -120,4 +122,24 @@ describe('HTTP doors under appendfsync always', () => {
     await held;
     await eventually(async () => (await request(d, 'GET', '/health/ready')).status === 200, 'ready again');
   });
+
+  it('/commands/multi-exec is one unit: one record in the log, and refused whole (503 EXECABORT naming the write) while writes are refused', async () => {
+    const d = await start();
+    expect((await request(d, 'POST', '/commands/multi-exec', [['SET', 'a', '1'], ['INCR', 'n'], ['GET', 'a']])).body).toEqual([{ result: 'OK' }, { result: 1 }, { result: '1' }]);
+    const incr = d.disk.files().find((file) => file.endsWith('.incr.aof'))!;
+    const records: AofRecord[] = [];
+    readAofFile(incr, (record) => records.push(record), d.disk);
+    expect(records.map((record) => record.ops.map((op) => op.argv[0]))).toEqual([['SET', 'INCR']]);
+    const { held } = await fillDisk(d);
+    const refused = await request(d, 'POST', '/commands/multi-exec', [['GET', 'a'], ['INCR', 'n']]);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.body).toEqual({ error: `EXECABORT Transaction discarded because of previous errors. Command 2: ${REFUSAL}` });
+    // A read-only transaction still runs, as reads do.
+    expect((await request(d, 'POST', '/commands/multi-exec', [['GET', 'a']])).body).toEqual([{ result: '1' }]);
+    d.disk.clearFaults();
+    await held;
+    expect((await request(d, 'POST', '/commands', ['GET', 'n'])).body).toEqual({ result: '1' });
+  });
 });
+
