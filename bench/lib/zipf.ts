@@ -3,18 +3,9 @@
  * proportional to 1 / r^s. The sequence is generated once and replayed to every server, so their
  * hit rates differ only by what they chose to keep.
  */
+import { seededRandom } from '../../test/support/seeded-random.js';
 
-/** mulberry32: a tiny, fast, seedable PRNG; plenty for drawing ranks. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Cumulative probabilities of ranks 1..keys. */
 export function zipfCdf(keys: number, exponent: number): Float64Array {

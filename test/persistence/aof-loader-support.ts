@@ -7,6 +7,7 @@ import { baseFileName, formatManifest, incrFileName, MANIFEST_FILE_NAME } from '
 import { encodeAofHeader, encodeAofRecord, type AofOp, type AofRecord } from '../../src/persistence/aof-record.js';
 import { encodeSnapshot } from '../../src/store/snapshot-encoder.js';
 import type { Store } from '../../src/store/store.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 /**
  * Collects what an append-only log writer would: the propagated forms of each top-level command
@@ -64,17 +65,7 @@ export function writeAofDir(dir: string, options: { base?: Store; baseNowMs?: nu
   return [...(base ? [join(dir, base.file)] : []), ...incrs.map((ref) => join(dir, ref.file))];
 }
 
-/** A small seeded PRNG (mulberry32), so a failing random case can be rerun. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /**
  * A mixed write workload over a few keys of every type, with relative TTLs that pass while it

@@ -4,6 +4,7 @@ import type { ClientSession } from '../../src/commands/types.js';
 import { testEngine, type TestEngine } from '../support/engine.js';
 import { SimulatedDisk } from '../support/simulated-disk.js';
 import { startProcess, type LogProcess } from './aof-writer-harness.js';
+import { seededRandom as random } from '../support/seeded-random.js';
 
 /**
  * The power-loss acceptance test: ≥ 1,000 cycles of random writes from several clients under
@@ -23,17 +24,6 @@ const WORKLOAD_DB = '1';
 const CAPTURE_SLICE_MS = 0;
 const SEED = Number(process.env['POWER_LOSS_SEED'] ?? 20261121);
 
-/** mulberry32: a small seeded generator, so a failing cycle can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Unit = string[][];
 type Dump = Record<string, string | string[]>;

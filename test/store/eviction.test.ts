@@ -3,18 +3,8 @@ import { ManualClock } from '../../src/store/clock.js';
 import type { EvictionPolicy } from '../../src/store/eviction.js';
 import { Store } from '../../src/store/store.js';
 import { HashValue } from '../../src/store/types/hash-value.js';
+import { seededRandom } from '../support/seeded-random.js';
 
-/** A seeded generator (mulberry32), so every sample and LFU increment repeats run to run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function storeWith(policy: EvictionPolicy, samples = 64): { store: Store; clock: ManualClock; evicted: string[] } {
   const clock = new ManualClock();

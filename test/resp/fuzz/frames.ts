@@ -3,18 +3,10 @@
  * ones, inline lines with quotes, random bytes and absurd declared lengths. Deterministic per seed
  * so a failure can be replayed.
  */
+import { seededRandom } from '../../support/seeded-random.js';
 
-/** mulberry32: a tiny, fast, seedable PRNG (statistical quality is plenty for fuzzing). */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fuzzer's seeded generator. */
+export const prng = seededRandom;
 
 const COMMANDS = ['GET', 'SET', 'PING', 'ECHO', 'INCR', 'APPEND', 'DEL', 'EXISTS', 'STRLEN', 'MGET', 'HELLO', 'CLIENT', 'TTL', 'EXPIRE', 'xyz'];
 const KEYS = ['a', 'b', 'c', 'key:1', 'key:2', '', '\0\xff'];

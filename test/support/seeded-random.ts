@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a tiny, fast, seedable PRNG. Randomized tests and benchmark workloads draw from it so
+ * a failing case (or a workload) repeats exactly from its seed; its statistical quality is plenty
+ * for fuzzing, sampling and Zipf ranks.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
