@@ -108,7 +108,8 @@ export class AofDirectory {
   }
 }
 
-function appendAll(fs: LogFs, fd: number, data: Buffer): void {
+/** Appends all of `data` (a short write is followed by another call, which reports the error). */
+export function appendAll(fs: LogFs, fd: number, data: Buffer): void {
   for (let written = 0; written < data.length; ) {
     const bytes = fs.append(fd, data, written, data.length - written);
     if (bytes <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });

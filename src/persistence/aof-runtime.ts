@@ -5,6 +5,8 @@ import { loadAof, type AofLoadResult } from './aof-loader.js';
 import { AppendLog } from './append-log.js';
 import type { FsyncPolicy, LogCallback } from './aof-writer.js';
 import type { LogFs } from './log-fs.js';
+import { appendAll } from './aof-files.js';
+import { AOF_HEADER_BYTES, encodeAofHeader } from './aof-record.js';
 import { writeRefusalGate } from './write-gate.js';
 import { streamSnapshotInBackground, type SnapshotSink } from '../store/snapshot-writer.js';
 
@@ -177,7 +179,11 @@ export class AofRuntime {
     const { fs } = this.options;
     const fd = fs.openAppend(path);
     try {
-      fs.truncate(fd, offset);
+      // Nothing but (part of) a header survived: the file starts over with a whole one, or the
+      // records appended next would follow no header and the next start-up would refuse the file.
+      const headerOnly = offset < AOF_HEADER_BYTES;
+      fs.truncate(fd, headerOnly ? 0 : offset);
+      if (headerOnly) appendAll(fs, fd, encodeAofHeader());
       await fs.datasync(fd);
     } finally {
       fs.close(fd);

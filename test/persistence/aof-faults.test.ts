@@ -158,4 +158,23 @@ describe('disk faults in the append-only log', () => {
     expect(p.messages).toContain('info: append-only log write error looks solved; writes accepted again');
     p.runtime.halt();
   });
+
+  it('a last incremental file that kept no whole header is started over with one: the next start-up loads it', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'always' });
+    await settled(p.send(p.client(), 'SET', 'a', '1').released);
+    p.runtime.halt();
+    // As a crash on a file system that had not written the header would leave it: empty, but listed.
+    const fs = disk.process();
+    fs.truncate(fs.openAppend(INCR1), 0);
+    const q = await startProcess(disk);
+    expect(q.messages).toContain('warn: cut the incomplete last record off the append-only log');
+    await settled(q.send(q.client(), 'SET', 'b', '2').released);
+    q.runtime.halt();
+    disk.crash();
+    const r = await startProcess(disk);
+    expect(r.send(r.client(), 'MGET', 'a', 'b').reply).toEqual([null, '2']);
+    r.runtime.halt();
+  });
 });
+
