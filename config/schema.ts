@@ -81,7 +81,7 @@ export const configSchema: convict.Schema<LarderConfig> = {
   expiry: {
     sweepIntervalMs: { doc: 'Period of the active expiry sweep (Redis hz 10 = 100 ms).', format: 'positive-int', default: 100 },
     samplesPerRound: { doc: 'Keys with a TTL sampled per database per sweep round.', format: 'positive-int', default: 20 },
-    budgetMs: { doc: 'Longest one sweep may run, so it never stalls requests.', format: 'positive-int', default: 25 },
+    budgetMs: { doc: 'Longest one sweep cycle may run, so it never stalls requests; while keys are still mostly stale, cycles repeat on every event-loop turn with I/O served in between.', format: 'positive-int', default: 5 },
   },
   limits: {
     maxKeyBytes: { doc: 'Longest key accepted, in bytes.', format: 'positive-int', default: 64 * 1024 },

@@ -8,6 +8,7 @@ import { parseSaveRules } from '../config/formats.js';
 import { readOnlyParameter } from './commands/config-registry.js';
 import type { Persistence } from './commands/types.js';
 import { createEngine, type Engine } from './engine.js';
+import { startExpirySweep } from './expiry-sweep.js';
 import { flushLogs, type Logger } from './logger.js';
 import { aofInfoSection, defineAofParameters } from './persistence/aof-admin.js';
 import { AofCorruptError } from './persistence/aof-reader.js';
@@ -181,22 +182,20 @@ async function startResp(engine: Engine, config: LarderConfig, log: Logger): Pro
 }
 
 function startTimers(config: LarderConfig, engine: Engine, snapshot: SnapshotPersistence, aof: AofRuntime): () => void {
-  const sweep = setInterval(() => {
-    engine.store.activeExpireCycle({
-      samplesPerRound: config.expiry.samplesPerRound,
-      budgetMs: config.expiry.budgetMs,
-      acceptableStaleRatio: ACCEPTABLE_STALE_RATIO,
-    });
-  }, config.expiry.sweepIntervalMs);
+  const stopSweep = startExpirySweep(engine.store, {
+    intervalMs: config.expiry.sweepIntervalMs,
+    samplesPerRound: config.expiry.samplesPerRound,
+    budgetMs: config.expiry.budgetMs,
+    acceptableStaleRatio: ACCEPTABLE_STALE_RATIO,
+  });
   const saveRules = setInterval(() => {
     snapshot.tick();
     aof.tick();
   }, SNAPSHOT_TICK_MS);
   // Timers never keep the process alive on their own; the listeners do.
-  sweep.unref();
   saveRules.unref();
   return () => {
-    clearInterval(sweep);
+    stopSweep();
     clearInterval(saveRules);
   };
 }

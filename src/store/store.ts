@@ -47,6 +47,12 @@ export class Store {
   private dbs: Keyspace[];
   /** Writes since the last successful snapshot (Redis's `server.dirty`). */
   dirty = 0;
+  /**
+   * True when the last active-expiry cycle stopped on its time budget while samples were still
+   * mostly stale: the caller should run another cycle soon rather than wait a whole period.
+   */
+  expireBacklog = false;
+  private expireCursorDb = 0;
   readonly stats: StoreStats = { expiredKeys: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0 };
   /** Per-key access stamps for LRU / LFU, shared by every database. */
   readonly access: AccessClock;
@@ -168,17 +174,26 @@ export class Store {
   activeExpireCycle(options: ExpireCycleOptions): number {
     const startedMs = performance.now();
     let reclaimed = 0;
-    for (const db of this.dbs) {
+    this.expireBacklog = false;
+    // Each cycle starts one database further on (Redis's current_db), so a database full of stale
+    // keys that exhausts every budget cannot keep the sweep from reaching the ones after it.
+    for (let visited = 0; visited < this.dbs.length; visited++) {
+      const db = this.dbs[this.expireCursorDb]!;
+      this.expireCursorDb = (this.expireCursorDb + 1) % this.dbs.length;
       for (;;) {
         if (db.volatileCount === 0) break;
         const { sampled, expired } = db.sampleExpired(options.samplesPerRound, this.clock.nowMs());
         reclaimed += expired;
         if (expired <= sampled * options.acceptableStaleRatio) break;
-        if (performance.now() - startedMs >= options.budgetMs) return reclaimed;
+        if (performance.now() - startedMs >= options.budgetMs) {
+          this.expireBacklog = true;
+          return reclaimed;
+        }
       }
     }
     return reclaimed;
   }
+
 
   private emitDatabase(change: DatabaseChange): void {
     for (const listener of this.databaseListeners) listener(change);
