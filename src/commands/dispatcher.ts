@@ -31,6 +31,11 @@ export interface CommandIntent {
   readonly writes: boolean;
   /** True for a `denyoom` command, and for EXEC when its queue holds one. */
   readonly denyOom: boolean;
+  /**
+   * The instant the command runs at. A gate that changes the store (eviction) must use it: its
+   * forms join the command's record, which replays all of them at one instant.
+   */
+  readonly nowMs: number;
 }
 
 /**
@@ -119,6 +124,10 @@ export class Dispatcher {
 
   private run(argv: string[], session: ClientSession, mayBlock: boolean, nowMs?: number): Reply | BlockedReply {
     const resolved = this.resolve(argv, session);
+    // One instant for a whole EXEC, as Redis's execution unit: a key cannot expire halfway through a
+    // transaction, and the append log records the unit with one time that replays every command in
+    // it — evictions a gate makes before the command included.
+    if (this.depth === 0) this.unitNowMs = nowMs ?? this.store.clock.nowMs();
     const refusal = this.depth === 0 && !(resolved instanceof CommandError) ? this.gateRefusal(resolved, argv, session) : undefined;
     if (refusal !== undefined) {
       const reply = this.refuse(resolved as CommandSpec, refusal, session);
@@ -139,9 +148,6 @@ export class Dispatcher {
     }
     const oversized = this.oversizedKey(resolved, argv);
     if (oversized !== undefined) return oversized;
-    // One instant for a whole EXEC, as Redis's execution unit: a key cannot expire halfway through a
-    // transaction, and the append log records the unit with one time that replays every command in it.
-    if (this.depth === 0) this.unitNowMs = nowMs ?? this.store.clock.nowMs();
     // Commands run by EXEC (depth > 0) never block, as in Redis.
     const ctx = this.context(session, this.unitNowMs, mayBlock && this.depth === 0);
     this.totalCommands++;
@@ -194,7 +200,7 @@ export class Dispatcher {
     const exec = spec.name === 'exec' && session.transaction !== undefined;
     const writes = spec.flags.includes('write') || (exec && this.queueHasFlag(session, 'write'));
     const denyOom = spec.flags.includes('denyoom') || (exec && this.queueHasFlag(session, 'denyoom'));
-    const intent: CommandIntent = { spec, argv, session, writes, denyOom };
+    const intent: CommandIntent = { spec, argv, session, writes, denyOom, nowMs: this.unitNowMs };
     for (const gate of this.gates) {
       const refusal = gate(intent);
       if (refusal !== undefined) return refusal;

@@ -39,7 +39,7 @@ export function installMemoryLimit(store: Store, dispatcher: Dispatcher, notific
   });
   dispatcher.addGate((intent) => {
     if (eviction.maxBytes === 0) return undefined;
-    const outcome = eviction.freeMemory(store.clock.nowMs());
+    const outcome = eviction.freeMemory(intent.nowMs);
     return outcome === 'full' && intent.denyOom ? Errors.oom() : undefined;
   });
   defineParameters(store, config);

@@ -87,6 +87,23 @@ describe('maxmemory over the command path', () => {
     }
   });
 
+  it('records evictions at the instant the command runs, which is the instant its record replays at', () => {
+    const engine = testEngine();
+    engine.run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random');
+    fill(engine, 20);
+    capAtCurrentUse(engine);
+    engine.run('SET', 'trigger', VALUE);
+    const forms: Array<[string, number]> = [];
+    engine.dispatcher.onPropagate((_db, argv, nowMs) => forms.push([argv[0]!, nowMs]));
+    // A RESP batch runs on a clock reading taken before the engine's clock moved on.
+    const batchNowMs = engine.clock.nowMs();
+    engine.clock.advance(10);
+    engine.dispatcher.dispatchBlocking(['SET', 'next', VALUE], engine.session, batchNowMs);
+    expect(forms.map(([name]) => name)).toContain('DEL');
+    expect(forms.at(-1)![0]).toBe('SET');
+    for (const [, nowMs] of forms) expect(nowMs).toBe(batchNowMs);
+  });
+
   it('closes the unit of evictions made before a command that is then refused', () => {
     const engine = testEngine();
     engine.run('CONFIG', 'SET', 'maxmemory-policy', 'volatile-lru');
