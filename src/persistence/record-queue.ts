@@ -26,8 +26,14 @@ export class RecordQueue {
     return bytes;
   }
 
-  /** One form of the running command, at the instant the record will replay it. */
+  /**
+   * One form of the running command, at the instant the record will replay it. A record replays
+   * at one instant, so a form from another instant closes the record before it: a blocked client
+   * served after the command that fed it runs at its own clock reading (a destination key whose
+   * TTL fell in between is expired for it, and must be on replay too).
+   */
   add(db: number, argv: readonly string[], nowMs: number): void {
+    if (this.ops.length > 0 && nowMs !== this.opsNowMs) this.seal();
     if (this.ops.length === 0) this.opsNowMs = nowMs;
     this.ops.push({ db, argv });
   }
