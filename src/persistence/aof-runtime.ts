@@ -167,7 +167,7 @@ export class AofRuntime {
   /** A rewrite's base: the background capture of the store (copy-on-write, in slices). */
   private async captureBase(openSink: () => Promise<SnapshotSink>): Promise<void> {
     const { store } = this.options.engine;
-    const { done } = streamSnapshotInBackground(store, openSink, { nowMs: store.clock.nowMs(), sliceMs: this.options.captureSliceMs });
+    const { done } = streamSnapshotInBackground(store, openSink, { nowMs: store.clock.nowMs(), sliceMs: this.options.captureSliceMs, keepExpiredKeys: true });
     const result = await done;
     if (result.unannouncedWrites > 0) {
       this.options.log('warn', 'values changed in place without announcing it to the capture; the rewritten base may show them newer', { keys: result.unannouncedWrites });

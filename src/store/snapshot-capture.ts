@@ -56,7 +56,7 @@ export class SnapshotCapture implements WriteObserver {
   constructor(
     store: Store,
     private readonly encoder: SnapshotEncoder,
-    /** Keys whose TTL has passed at this moment are left out, as a load would drop them. */
+    /** Keys whose TTL has passed at this moment are left out, as a load would drop them (0: none is). */
     readonly capturedAtMs: number,
   ) {
     store.databases().forEach((keyspace, dbIndex) => {

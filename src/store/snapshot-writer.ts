@@ -37,6 +37,12 @@ export interface StreamSnapshotOptions {
   sliceMs?: number;
   /** Encoded bytes the disk may fall behind by before the walk waits for it. */
   maxBacklogBytes?: number;
+  /**
+   * Keeps keys whose TTL has passed by `nowMs` too. The append-only log's base needs them: a
+   * record after it may replay at an earlier instant (the clock reading of a RESP batch or an
+   * EXEC that began before the capture) and must find the key as it was then.
+   */
+  keepExpiredKeys?: boolean;
 }
 
 export interface BackgroundSnapshotOptions extends StreamSnapshotOptions {
@@ -117,7 +123,7 @@ export function writeSnapshotInBackground(store: Store, file: string, options: B
 export function streamSnapshotInBackground(store: Store, openSink: () => Promise<SnapshotSink>, options: StreamSnapshotOptions): BackgroundSnapshot {
   const pending: PendingChunk[] = [];
   const encoder = new SnapshotEncoder(options.nowMs, (chunk, release) => pending.push({ chunk, release }));
-  const capture = new SnapshotCapture(store, encoder, options.nowMs);
+  const capture = new SnapshotCapture(store, encoder, options.keepExpiredKeys === true ? 0 : options.nowMs);
   const done = drive(capture, encoder, pending, openSink, options).catch((error: unknown) => {
     capture.stop();
     throw error;

@@ -97,6 +97,27 @@ describe('append-only log rewrite in the background', () => {
     q.runtime.halt();
   });
 
+  it('a key whose TTL passed after the clock reading of the command running the rewrite stays in the base for the records after it', async () => {
+    const disk = new SimulatedDisk();
+    const p = await startProcess(disk, { policy: 'always' });
+    const c = p.client();
+    const t = p.e.clock.nowMs();
+    p.send(c, 'SET', 'k', '5', 'PXAT', String(t + 5));
+    // A RESP batch runs on the clock reading it took at its start; the engine's clock moved on.
+    p.e.clock.advance(10);
+    p.e.dispatcher.dispatchBlocking(['BGREWRITEAOF'], c, t);
+    expect(p.e.dispatcher.dispatchBlocking(['INCR', 'k'], c, t)).toBe(6);
+    await untilRewritten(p);
+    await p.e.durability.durable(0);
+    expect(p.send(c, 'GET', 'k').reply).toBeNull();
+    p.runtime.halt();
+    disk.crash();
+    const q = await startProcess(disk, { startMs: t + 10 });
+    // Replayed at t the INCR must find the key of the base (expiring at t + 5), not create one without a TTL.
+    expect(q.send(q.client(), 'GET', 'k').reply).toBeNull();
+    q.runtime.halt();
+  });
+
   it('a base write that fails (ENOSPC) fails the rewrite, leaves no temp file and the old log in force; writes go on', async () => {
     const disk = new SimulatedDisk();
     const p = await filled(disk, 500);
