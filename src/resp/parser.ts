@@ -1,4 +1,5 @@
 import { splitInlineArgs } from './inline.js';
+import { latin1Slice } from '../latin1.js';
 
 /**
  * Incremental request parser for RESP (multibulk) and inline commands.
@@ -88,23 +89,9 @@ function latin1(buf: Buffer, start: number, end: number): string {
     case 4:
       return String.fromCharCode(buf[start]!, buf[start + 1]!, buf[start + 2]!, buf[start + 3]!);
     default:
-      return sliceLatin1(buf, start, end);
+      return latin1Slice(buf, start, end);
   }
 }
-
-/**
- * `buf.latin1Slice(start, end)` is the decoder behind `buf.toString('latin1', start, end)`: an
- * undocumented Buffer method every Node release has had. Called directly it skips toString's
- * argument checks and encoding dispatch, about a quarter of the cost of decoding a 16-byte key.
- * Should a Node release drop it, the documented call takes over.
- */
-interface Latin1Slicing {
-  latin1Slice(start: number, end: number): string;
-}
-const sliceLatin1: (buf: Buffer, start: number, end: number) => string =
-  typeof (Buffer.prototype as Partial<Latin1Slicing>).latin1Slice === 'function'
-    ? (buf, start, end) => (buf as Buffer & Latin1Slicing).latin1Slice(start, end)
-    : (buf, start, end) => buf.toString('latin1', start, end);
 
 /**
  * The common header, `<digits>\r` right after a `*` or `$`, parsed in one pass without a native

@@ -1,5 +1,6 @@
 import type { StoredValue, ValueType } from './entry.js';
 import { aggregateCodecs } from './types/codecs.js';
+import { latin1Slice } from '../latin1.js';
 
 /**
  * The snapshot file layout, version 1. All integers are big-endian.
@@ -179,23 +180,24 @@ export class ByteReader {
 
   latin1(): string {
     const length = this.varint();
-    this.need(length, `${length} bytes`);
-    const text = this.buffer.toString('latin1', this.position, this.position + length);
+    this.need(length);
+    const text = latin1Slice(this.buffer, this.position, this.position + length);
     this.position += length;
     return text;
   }
 
   utf8(): string {
     const length = this.varint();
-    this.need(length, `${length} bytes`);
+    this.need(length);
     const text = this.buffer.toString('utf8', this.position, this.position + length);
     this.position += length;
     return text;
   }
 
-  private need(bytes: number, what: string): void {
+  /** `what` defaults to "N bytes", built only on failure: this runs for every field decoded. */
+  private need(bytes: number, what?: string): void {
     if (this.position + bytes > this.buffer.length) {
-      this.fail(this.offset, `expected ${what} but the block ends at offset ${this.fileOffset + this.buffer.length}`);
+      this.fail(this.offset, `expected ${what ?? `${bytes} bytes`} but the block ends at offset ${this.fileOffset + this.buffer.length}`);
     }
   }
 }
