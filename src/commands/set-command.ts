@@ -49,7 +49,7 @@ export function setValue(argv: readonly string[], ctx: CommandContext, name = 's
     options?.expireUnit === undefined ? 0 : absoluteExpiryMs(options.expireText!, options.expireUnit, ctx.nowMs, name);
   checkValueSize(ctx, value.length);
   if (options === undefined) {
-    ctx.db.set(key, value);
+    ctx.db.set(key, value, 0, undefined, ctx.nowMs);
     return OK;
   }
   const previous = options.get ? writableString(ctx, key) : undefined;
@@ -57,7 +57,7 @@ export function setValue(argv: readonly string[], ctx: CommandContext, name = 's
   const blocked = (options.condition === 'NX' && existing !== undefined) || (options.condition === 'XX' && existing === undefined);
   if (!blocked) {
     const keptMs = options.keepTtl && existing !== undefined ? existing.expiresAtMs : 0;
-    ctx.db.set(key, value, expiresAtMs || keptMs);
+    ctx.db.set(key, value, expiresAtMs || keptMs, undefined, ctx.nowMs);
   }
   if (options.get) return previous?.value ?? null;
   return blocked ? null : OK;

@@ -18,7 +18,7 @@ function mset(argv: string[], ctx: CommandContext, onlyIfNoneExist: boolean): Re
   }
   for (let i = 1; i < argv.length; i += 2) {
     checkValueSize(ctx, argv[i + 1]!.length);
-    ctx.db.set(argv[i]!, argv[i + 1]!);
+    ctx.db.set(argv[i]!, argv[i + 1]!, 0, undefined, ctx.nowMs);
   }
   return onlyIfNoneExist ? 1 : OK;
 }
@@ -78,7 +78,7 @@ export const stringCommands = family('string', {
     handler: (argv, ctx) => {
       if (ctx.db.lookup(argv[1]!, ctx.nowMs) !== undefined) return 0;
       checkValueSize(ctx, argv[2]!.length);
-      ctx.db.set(argv[1]!, argv[2]!);
+      ctx.db.set(argv[1]!, argv[2]!, 0, undefined, ctx.nowMs);
       return 1;
     },
   },

@@ -34,9 +34,12 @@ export class AccessClock {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** The stamp of a key just created. */
-  fresh(): number {
-    const nowMs = this.clock.nowMs();
+  /**
+   * The stamp of a key created at `nowMs`. Callers pass the command's time (or one reading for a
+   * whole snapshot load) rather than reading the clock per key: `Date.now()` cost ~8% of a
+   * pipelined SET. Without it the clock is read, for callers that have no time at hand.
+   */
+  fresh(nowMs: number = this.clock.nowMs()): number {
     return this.lfu ? (lfuMinutes(nowMs) << 8) | LFU_INIT_VAL : lruClock(nowMs);
   }
 

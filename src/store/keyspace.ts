@@ -133,13 +133,16 @@ export class Keyspace implements SlotSource {
     return this.entries.get(key);
   }
 
-  /** Stores a fresh value under `key`, replacing any entry (and its TTL) there. */
-  set(key: string, value: StoredValue, expiresAtMs = 0, meta?: string): Entry {
+  /**
+   * Stores a fresh value under `key`, replacing any entry (and its TTL) there. `nowMs` stamps the
+   * entry for LRU / LFU; a caller with the command's time passes it, saving a clock reading.
+   */
+  set(key: string, value: StoredValue, expiresAtMs = 0, meta?: string, nowMs?: number): Entry {
     if (this.observers !== undefined) this.announce(key);
     const previous = this.entries.get(key);
     const entry = Entry.create(value, meta);
     // An overwrite keeps the key's access frequency, as Redis's dbSetValue does under LFU.
-    entry.access = previous !== undefined && this.access.lfu ? previous.access : this.access.fresh();
+    entry.access = previous !== undefined && this.access.lfu ? previous.access : this.access.fresh(nowMs);
     if (previous === undefined) {
       entry.slot = this.allocateSlot(key);
       this.entries.set(key, entry);

@@ -43,7 +43,8 @@ function loadingSink(store: Store, file: string, counts: LoadCounts): RecordSink
       counts.expiredDropped++;
       return;
     }
-    store.db(db).set(key, value, expiresAtMs, meta);
+    // One clock reading stamps every loaded key: they are all "created" at start-up.
+    store.db(db).set(key, value, expiresAtMs, meta, nowMs);
     counts.keysLoaded++;
   };
 }

@@ -176,3 +176,21 @@ describe('memory accounting in the keyspace', () => {
     expect(store.usedMemoryBytes()).toBe(empty);
   });
 });
+
+describe('access stamps of new keys', () => {
+  it('take the time the caller passes, not a fresh clock reading', () => {
+    const { store, clock } = storeWith('allkeys-lru');
+    const db = store.db(0);
+    // The command started 30 s before the clock now reads (a replayed log record, a long EXEC).
+    db.set('k', VALUE, 0, undefined, clock.nowMs() - 30_000);
+    expect(store.access.idleMs(db.peek('k')!.access, clock.nowMs())).toBe(30_000);
+  });
+
+  it('read the store clock when the caller has no time at hand', () => {
+    const { store, clock } = storeWith('allkeys-lru');
+    const db = store.db(0);
+    db.set('k', VALUE);
+    clock.advance(12_000);
+    expect(store.access.idleMs(db.peek('k')!.access, clock.nowMs())).toBe(12_000);
+  });
+});
