@@ -159,6 +159,25 @@ export class Keyspace implements SlotSource {
     return entry;
   }
 
+  /**
+   * set() for filling a database before the server serves (snapshot load): the same entry and the
+   * same accounting, without what only a serving store needs. No capture can be running and no
+   * client watching, so there are no observers to tell and no change hooks to call (the dirty
+   * count and WATCH concern changes after start), and a snapshot holds each key once, so there is
+   * no previous entry to replace. Returns false, storing nothing, if `key` is already present.
+   */
+  restore(key: string, value: StoredValue, expiresAtMs: number, meta: string | undefined, access: number): boolean {
+    if (this.entries.has(key)) return false;
+    const entry = Entry.create(value, meta);
+    entry.access = access;
+    this.entries.set(key, entry);
+    entry.slot = this.allocateSlot(key);
+    this.table.added(this.entries.size);
+    this.entryBytes += entryBytes(key, entry, true);
+    if (expiresAtMs !== 0) this.addVolatile(key, entry, expiresAtMs);
+    return true;
+  }
+
   /** Adopts an entry moved from elsewhere (RENAME, MOVE, SWAPDB-free paths). */
   adopt(key: string, entry: Entry): void {
     if (this.observers !== undefined) this.announce(key);

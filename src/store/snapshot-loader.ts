@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fsyncDirectorySync } from './atomic-file.js';
 import { decodeSnapshot, fileSource, type RecordSink } from './snapshot-decoder.js';
-import type { SnapshotCorruptError } from './snapshot-format.js';
+import { SnapshotCorruptError } from './snapshot-format.js';
 import type { Store } from './store.js';
 
 export interface LoadCounts {
@@ -35,6 +35,8 @@ export function loadSnapshotFile(store: Store, file: string): LoadCounts | undef
 function loadingSink(store: Store, file: string, counts: LoadCounts): RecordSink {
   const nowMs = store.clock.nowMs();
   const databases = store.databaseCount;
+  // One stamp for every loaded key: they are all created at start-up, by one clock reading.
+  const stamp = store.access.fresh(nowMs);
   return (db, key, value, expiresAtMs, meta) => {
     if (db >= databases) {
       throw new Error(`snapshot ${file} holds keys for database ${db} but only ${databases} databases are configured`);
@@ -43,8 +45,9 @@ function loadingSink(store: Store, file: string, counts: LoadCounts): RecordSink
       counts.expiredDropped++;
       return;
     }
-    // One clock reading stamps every loaded key: they are all "created" at start-up.
-    store.db(db).set(key, value, expiresAtMs, meta, nowMs);
+    if (!store.db(db).restore(key, value, expiresAtMs, meta, stamp)) {
+      throw new SnapshotCorruptError(file, undefined, `it holds key ${JSON.stringify(key)} of database ${db} twice`);
+    }
     counts.keysLoaded++;
   };
 }

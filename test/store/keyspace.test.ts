@@ -126,4 +126,34 @@ describe('Store', () => {
     expect(events).toEqual(['2:k:modified', '2:k:modified']);
     expect(store.dirty).toBe(3);
   });
+
+  it('restore() stores what set() stores, accounted the same, without counting changes', () => {
+    const served = freshStore();
+    const restored = freshStore();
+    const changes: string[] = [];
+    restored.store.subscribe((_db, key) => changes.push(key));
+    served.db.set('plain', 'v'.repeat(100));
+    served.db.set('marked', '{}', 0, 'application/json');
+    served.db.set('ttl', 'soon', served.clock.nowMs() + 1_000);
+    const stamp = served.db.peek('plain')!.access;
+    expect(restored.db.restore('plain', 'v'.repeat(100), 0, undefined, stamp)).toBe(true);
+    expect(restored.db.restore('marked', '{}', 0, 'application/json', stamp)).toBe(true);
+    expect(restored.db.restore('ttl', 'soon', served.clock.nowMs() + 1_000, undefined, stamp)).toBe(true);
+    expect(restored.db.memoryBytes).toBe(served.db.memoryBytes);
+    expect(restored.db.volatileCount).toBe(1);
+    expect(restored.db.peek('marked')?.meta).toBe('application/json');
+    expect(restored.db.peek('ttl')?.access).toBe(stamp);
+    expect(restored.store.dirty).toBe(0);
+    expect(changes).toEqual([]);
+  });
+
+  it('restore() refuses a key already present and leaves the first value', () => {
+    const { db } = freshStore();
+    db.restore('k', 'first', 0, undefined, 0);
+    const bytes = db.memoryBytes;
+    expect(db.restore('k', 'second', 0, undefined, 0)).toBe(false);
+    expect(db.peek('k')?.value).toBe('first');
+    expect(db.memoryBytes).toBe(bytes);
+  });
 });
+

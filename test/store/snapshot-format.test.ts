@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/store/clock.js';
 import { bufferSource, decodeSnapshot } from '../../src/store/snapshot-decoder.js';
 import { encodeSnapshot } from '../../src/store/snapshot-encoder.js';
+import { loadSnapshotFile } from '../../src/store/snapshot-loader.js';
 import {
   BLOCK_HEADER_BYTES,
   BLOCK_TARGET_BYTES,
@@ -179,5 +183,23 @@ describe('snapshot format', () => {
     expect(() => decodeSnapshot(bufferSource(reseal(data)), FILE, () => {})).toThrow(
       `the record at offset ${HEADER_BYTES + BLOCK_HEADER_BYTES} has value type 9`,
     );
+  });
+
+  it('a sealed snapshot that holds a key twice is refused as corrupt when loaded', () => {
+    const store = new Store({ clock: new ManualClock() });
+    store.db(0).set('key-a', 'first');
+    store.db(0).set('key-b', 'second');
+    const data = encodeSnapshot(store, store.clock.nowMs()).data;
+    const second = data.indexOf('key-b', 0, 'latin1');
+    data.write('key-a', second, 'latin1');
+    const dir = mkdtempSync(join(tmpdir(), 'larder-snapshot-twice-'));
+    try {
+      const file = join(dir, 'twice.snapshot');
+      writeFileSync(file, reseal(data));
+      const loading = new Store({ clock: new ManualClock() });
+      expect(() => loadSnapshotFile(loading, file)).toThrow(`snapshot ${file} is corrupt: it holds key "key-a" of database 0 twice`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
