@@ -139,15 +139,15 @@ export class Dispatcher {
       const queued = queueInTransaction(session.transaction, resolved, argv);
       if (queued !== undefined) {
         if (queued instanceof CommandError) this.rejectedCalls++;
-        return queued;
+        return this.endedEarly(queued);
       }
     }
     if (resolved instanceof CommandError) {
       this.rejectedCalls++;
-      return resolved;
+      return this.endedEarly(resolved);
     }
     const oversized = this.oversizedKey(resolved, argv);
-    if (oversized !== undefined) return oversized;
+    if (oversized !== undefined) return this.endedEarly(oversized);
     // Commands run by EXEC (depth > 0) never block, as in Redis.
     const ctx = this.context(session, this.unitNowMs, mayBlock && this.depth === 0);
     this.totalCommands++;
@@ -168,6 +168,15 @@ export class Dispatcher {
     } finally {
       if (--this.depth === 0) this.endUnit();
     }
+  }
+
+  /**
+   * A top-level command that stops before running (queued in MULTI, unknown, key too long) still
+   * ends its unit: keys the gates evicted for it reach the log now, not with the next command.
+   */
+  private endedEarly(reply: Reply): Reply {
+    if (this.depth === 0) this.endUnit();
+    return reply;
   }
 
   private endUnit(): void {

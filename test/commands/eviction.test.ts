@@ -104,6 +104,28 @@ describe('maxmemory over the command path', () => {
     for (const [, nowMs] of forms) expect(nowMs).toBe(batchNowMs);
   });
 
+  it('closes the unit of evictions made before a command that is queued in MULTI', () => {
+    const engine = testEngine();
+    engine.run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random');
+    fill(engine, 20);
+    capAtCurrentUse(engine);
+    engine.run('SET', 'trigger', VALUE);
+    const units: string[][][] = [];
+    let unit: string[][] = [];
+    engine.dispatcher.onPropagate((_db, argv) => unit.push([...argv]));
+    engine.dispatcher.onCommandEnd(() => {
+      if (unit.length > 0) units.push(unit);
+      unit = [];
+    });
+    engine.run('MULTI');
+    engine.store.eviction.maxBytes = 1;
+    engine.run('SET', 'queued', VALUE);
+    // The DELs made for the queued command are a unit of their own now, not part of a later one.
+    expect(unit).toEqual([]);
+    expect(units.length).toBeGreaterThan(0);
+    expect(units.flat().every((form) => form[0] === 'DEL')).toBe(true);
+  });
+
   it('closes the unit of evictions made before a command that is then refused', () => {
     const engine = testEngine();
     engine.run('CONFIG', 'SET', 'maxmemory-policy', 'volatile-lru');
