@@ -27,6 +27,18 @@ function configGet(engine: TestEngine, pattern: string): string[] {
   return reply.entries.flat() as string[];
 }
 
+/** What the append log receives: forms grouped into units by command end (empty units left out). */
+function recordUnits(engine: ReturnType<typeof testEngine>): { units: string[][][]; pending: () => string[][] } {
+  const units: string[][][] = [];
+  let unit: string[][] = [];
+  engine.dispatcher.onPropagate((_db, argv) => unit.push([...argv]));
+  engine.dispatcher.onCommandEnd(() => {
+    if (unit.length > 0) units.push(unit);
+    unit = [];
+  });
+  return { units, pending: () => unit };
+}
+
 describe('maxmemory over the command path', () => {
   it('noeviction refuses commands that add memory with Redis\'s text, and lets reads and DEL through', () => {
     const engine = testEngine();
@@ -69,13 +81,7 @@ describe('maxmemory over the command path', () => {
     fill(engine, 20);
     capAtCurrentUse(engine);
     engine.run('SET', 'trigger', VALUE);
-    const units: string[][][] = [];
-    let unit: string[][] = [];
-    engine.dispatcher.onPropagate((_db, argv) => unit.push([...argv]));
-    engine.dispatcher.onCommandEnd(() => {
-      units.push(unit);
-      unit = [];
-    });
+    const { units } = recordUnits(engine);
     engine.run('SET', 'next', VALUE);
     expect(units).toHaveLength(1);
     const forms = units[0]!;
@@ -110,18 +116,12 @@ describe('maxmemory over the command path', () => {
     fill(engine, 20);
     capAtCurrentUse(engine);
     engine.run('SET', 'trigger', VALUE);
-    const units: string[][][] = [];
-    let unit: string[][] = [];
-    engine.dispatcher.onPropagate((_db, argv) => unit.push([...argv]));
-    engine.dispatcher.onCommandEnd(() => {
-      if (unit.length > 0) units.push(unit);
-      unit = [];
-    });
+    const { units, pending } = recordUnits(engine);
     engine.run('MULTI');
     engine.store.eviction.maxBytes = 1;
     engine.run('SET', 'queued', VALUE);
     // The DELs made for the queued command are a unit of their own now, not part of a later one.
-    expect(unit).toEqual([]);
+    expect(pending()).toEqual([]);
     expect(units.length).toBeGreaterThan(0);
     expect(units.flat().every((form) => form[0] === 'DEL')).toBe(true);
   });
@@ -131,13 +131,7 @@ describe('maxmemory over the command path', () => {
     engine.run('CONFIG', 'SET', 'maxmemory-policy', 'volatile-lru');
     engine.run('SET', 'expiring', VALUE, 'EX', '100');
     engine.run('SET', 'forever', VALUE);
-    const units: string[][][] = [];
-    let unit: string[][] = [];
-    engine.dispatcher.onPropagate((_db, argv) => unit.push([...argv]));
-    engine.dispatcher.onCommandEnd(() => {
-      if (unit.length > 0) units.push(unit);
-      unit = [];
-    });
+    const { units } = recordUnits(engine);
     engine.store.eviction.maxBytes = 1;
     expect(errorText(engine.run('SET', 'k', 'v'))).toBe(OOM);
     expect(units).toEqual([[['DEL', 'expiring']]]);
