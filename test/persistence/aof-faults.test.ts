@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readAofFile } from '../../src/persistence/aof-reader.js';
 import { errorText } from '../support/engine.js';
 import { SimulatedDisk } from '../support/simulated-disk.js';
-import { AOF_DIR, settled, startProcess, turns, type LogProcess } from './aof-writer-harness.js';
+import { AOF_DIR, replyAfterPowerLoss, settled, startProcess, turns, type LogProcess } from './aof-writer-harness.js';
 
 const INCR1 = `${AOF_DIR}/larder.aof.1.incr.aof`;
 
@@ -96,10 +96,7 @@ describe('disk faults in the append-only log', () => {
     await eventually(() => !p.runtime.log!.writer.refusing);
     expect(await settled(held.released)).toBe(true);
     p.runtime.halt();
-    disk.crash();
-    const q = await startProcess(disk);
-    expect(q.send(q.client(), 'GET', 'k').reply).toBe('v');
-    q.runtime.halt();
+    expect(await replyAfterPowerLoss(disk, ['GET', 'k'])).toBe('v');
   });
 
   it('a failed manifest switch during a rewrite refuses writes and recovers by a later rewrite', async () => {
@@ -114,10 +111,7 @@ describe('disk faults in the append-only log', () => {
     await eventually(() => writer.failures > 0 && p.runtime.log!.rewriteStatus().lastOk && !writer.refusing);
     expect(await settled(held.released)).toBe(true);
     p.runtime.halt();
-    disk.crash();
-    const q = await startProcess(disk);
-    expect(q.send(q.client(), 'MGET', 'a', 'b').reply).toEqual(['1', '2']);
-    q.runtime.halt();
+    expect(await replyAfterPowerLoss(disk, ['MGET', 'a', 'b'])).toEqual(['1', '2']);
   });
 
   it('a write error, then a rewrite whose base fails: the records only memory held keep writes refused until a later rewrite saves them', async () => {
@@ -140,10 +134,7 @@ describe('disk faults in the append-only log', () => {
     await eventually(() => !writer.refusing);
     expect(await settled(held.released)).toBe(true);
     p.runtime.halt();
-    disk.crash();
-    const q = await startProcess(disk);
-    expect(q.send(q.client(), 'MGET', 'a', 'b').reply).toEqual(['1', '2']);
-    q.runtime.halt();
+    expect(await replyAfterPowerLoss(disk, ['MGET', 'a', 'b'])).toEqual(['1', '2']);
   });
 
   it('a write error is logged once per run of failures, not on every retry', async () => {
@@ -171,10 +162,7 @@ describe('disk faults in the append-only log', () => {
     expect(q.messages).toContain('warn: cut the incomplete last record off the append-only log');
     await settled(q.send(q.client(), 'SET', 'b', '2').released);
     q.runtime.halt();
-    disk.crash();
-    const r = await startProcess(disk);
-    expect(r.send(r.client(), 'MGET', 'a', 'b').reply).toEqual([null, '2']);
-    r.runtime.halt();
+    expect(await replyAfterPowerLoss(disk, ['MGET', 'a', 'b'])).toEqual([null, '2']);
   });
 });
 

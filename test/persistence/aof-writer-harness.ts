@@ -59,6 +59,20 @@ export async function startProcess(disk: SimulatedDisk, options: ProcessOptions 
   };
 }
 
+/**
+ * A power cut on `disk`, then a new process that loads what survived and answers `argv`; the new
+ * process is stopped again. The old one must already be halted or closed.
+ */
+export async function replyAfterPowerLoss(disk: SimulatedDisk, argv: readonly string[], options: ProcessOptions = {}): Promise<Reply> {
+  disk.crash();
+  const q = await startProcess(disk, options);
+  try {
+    return q.send(q.client(), ...argv).reply;
+  } finally {
+    q.runtime.halt();
+  }
+}
+
 /** Lets the writer's end-of-turn flush, the simulated fsyncs and their callbacks run. */
 export async function turns(count = 6): Promise<void> {
   for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readAofFile } from '../../src/persistence/aof-reader.js';
 import type { AofRecord } from '../../src/persistence/aof-record.js';
 import { SimulatedDisk } from '../support/simulated-disk.js';
-import { AOF_DIR, settled, startProcess, turns } from './aof-writer-harness.js';
+import { AOF_DIR, replyAfterPowerLoss, settled, startProcess, turns } from './aof-writer-harness.js';
 
 function records(disk: SimulatedDisk, file: string): AofRecord[] {
   const out: AofRecord[] = [];
@@ -95,10 +95,7 @@ describe('append-only log writer', () => {
     q.send(q.client(), 'RPUSH', 'list', '5');
     await turns();
     q.runtime.halt();
-    disk.crash();
-    const r = await startProcess(disk);
-    expect(r.send(r.client(), 'LRANGE', 'list', '0', '-1').reply).toEqual(['0', '1', '2', '3', '4', '5']);
-    r.runtime.halt();
+    expect(await replyAfterPowerLoss(disk, ['LRANGE', 'list', '0', '-1'])).toEqual(['0', '1', '2', '3', '4', '5']);
   });
 
   it('BGREWRITEAOF replaces base and incremental files; the old ones are removed', async () => {
@@ -113,10 +110,7 @@ describe('append-only log writer', () => {
     expect(disk.files()).toEqual([`${AOF_DIR}/larder.aof.2.base.snapshot`, `${AOF_DIR}/larder.aof.2.incr.aof`, `${AOF_DIR}/larder.aof.manifest`]);
     expect(records(disk, 'larder.aof.2.incr.aof')).toHaveLength(1);
     p.runtime.halt();
-    disk.crash();
-    const q = await startProcess(disk);
-    expect(q.send(q.client(), 'GET', 'n').reply).toBe('21');
-    q.runtime.halt();
+    expect(await replyAfterPowerLoss(disk, ['GET', 'n'])).toBe('21');
   });
 
   it('rewrites automatically once the log outgrew its size after the last rewrite by the percentage', async () => {
@@ -142,10 +136,7 @@ describe('append-only log writer', () => {
     p.runtime.setPolicy('always');
     await turns();
     p.runtime.halt();
-    disk.crash();
-    const q = await startProcess(disk);
-    expect(q.send(q.client(), 'GET', 'a').reply).toBe('1');
-    q.runtime.halt();
+    expect(await replyAfterPowerLoss(disk, ['GET', 'a'])).toBe('1');
   });
 
   it('shutdown writes and fsyncs what is pending under everysec, retrying a write that failed before', async () => {
@@ -156,10 +147,7 @@ describe('append-only log writer', () => {
     await turns();
     expect(p.runtime.log!.writer.refusing).toBe(true);
     await p.runtime.close();
-    disk.crash();
-    const q = await startProcess(disk);
-    expect(q.send(q.client(), 'GET', 'a').reply).toBe('1');
-    q.runtime.halt();
+    expect(await replyAfterPowerLoss(disk, ['GET', 'a'])).toBe('1');
   });
 });
 

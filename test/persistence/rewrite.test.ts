@@ -3,7 +3,7 @@ import { readAofFile } from '../../src/persistence/aof-reader.js';
 import type { AofRecord } from '../../src/persistence/aof-record.js';
 import { errorText } from '../support/engine.js';
 import { SimulatedDisk } from '../support/simulated-disk.js';
-import { AOF_DIR, startProcess, turns, type LogProcess } from './aof-writer-harness.js';
+import { AOF_DIR, replyAfterPowerLoss, startProcess, turns, type LogProcess } from './aof-writer-harness.js';
 
 function records(disk: SimulatedDisk, file: string): AofRecord[] {
   const out: AofRecord[] = [];
@@ -91,10 +91,7 @@ describe('append-only log rewrite in the background', () => {
     await p.e.durability.durable(0);
     expect(p.send(c, 'GET', 'n').reply).toBe('2');
     p.runtime.halt();
-    disk.crash();
-    const q = await startProcess(disk);
-    expect(q.send(q.client(), 'GET', 'n').reply).toBe('2');
-    q.runtime.halt();
+    expect(await replyAfterPowerLoss(disk, ['GET', 'n'])).toBe('2');
   });
 
   it('a key whose TTL passed after the clock reading of the command running the rewrite stays in the base for the records after it', async () => {
@@ -135,10 +132,7 @@ describe('append-only log rewrite in the background', () => {
     // The record written during the failed rewrite sits in the incremental file the manifest listed at its start.
     expect(records(disk, 'larder.aof.2.incr.aof').map((record) => record.ops[0]!.argv[1])).toEqual(['during', 'after']);
     p.runtime.halt();
-    disk.crash();
-    const q = await startProcess(disk);
-    expect(q.send(q.client(), 'MGET', 'k499', 'during', 'after').reply).toEqual(['v499', '1', '2']);
-    q.runtime.halt();
+    expect(await replyAfterPowerLoss(disk, ['MGET', 'k499', 'during', 'after'])).toEqual(['v499', '1', '2']);
   });
 
   it('appendonly no then yes while a rewrite runs: the old log finishes first, the new one keeps every write after it', async () => {
@@ -155,10 +149,7 @@ describe('append-only log rewrite in the background', () => {
     await held.released;
     await p.runtime.close();
     expect(disk.files()).toEqual([`${AOF_DIR}/larder.aof.3.base.snapshot`, `${AOF_DIR}/larder.aof.3.incr.aof`, `${AOF_DIR}/larder.aof.manifest`]);
-    disk.crash();
-    const q = await startProcess(disk);
-    expect(q.send(q.client(), 'MGET', 'k1999', 'after').reply).toEqual(['v1999', 'yes']);
-    q.runtime.halt();
+    expect(await replyAfterPowerLoss(disk, ['MGET', 'k1999', 'after'])).toEqual(['v1999', 'yes']);
   });
 
   it('automatic rewrites back off after 3 failures in a row (1 minute, then 2 …), as Redis does; BGREWRITEAOF is never held back', async () => {
