@@ -4,7 +4,7 @@ import { BlockedReply } from './blocking-registry.js';
 import type { Reply } from './reply.js';
 import type { Table } from './table.js';
 import { queueInTransaction, runsInsideMulti } from './transactions.js';
-import type { ClientSession, CommandContext, CommandFlag, CommandSpec, ServerServices } from './types.js';
+import type { ClientSession, CommandContext, CommandSpec, ServerServices } from './types.js';
 
 export interface CommandStats {
   calls: number;
@@ -204,26 +204,25 @@ export class Dispatcher {
 
   private gateRefusal(spec: CommandSpec, argv: readonly string[], session: ClientSession): CommandError | undefined {
     if (this.gates.length === 0) return undefined;
-    // Gates run before every command once eviction or a disk error installs one: two array scans
-    // of a few flags, no Set per command.
-    const exec = spec.name === 'exec' && session.transaction !== undefined;
-    const writes = spec.flags.includes('write') || (exec && this.queueHasFlag(session, 'write'));
-    const denyOom = spec.flags.includes('denyoom') || (exec && this.queueHasFlag(session, 'denyoom'));
+    // Gates run before every command once eviction or a disk error installs one: a few flag scans,
+    // no Set per command. EXEC writes when its queue does (Redis's mstate.cmd_flags): the queue is
+    // resolved once for both flags.
+    let writes = spec.flags.includes('write');
+    let denyOom = spec.flags.includes('denyoom');
+    if (spec.name === 'exec' && session.transaction !== undefined) {
+      for (const queued of session.transaction.queue) {
+        const queuedSpec = this.resolve(queued, session);
+        if (queuedSpec instanceof CommandError) continue;
+        writes ||= queuedSpec.flags.includes('write');
+        denyOom ||= queuedSpec.flags.includes('denyoom');
+      }
+    }
     const intent: CommandIntent = { spec, argv, session, writes, denyOom, nowMs: this.unitNowMs };
     for (const gate of this.gates) {
       const refusal = gate(intent);
       if (refusal !== undefined) return refusal;
     }
     return undefined;
-  }
-
-  /** EXEC writes when its queue does (Redis's mstate.cmd_flags). */
-  private queueHasFlag(session: ClientSession, flag: CommandFlag): boolean {
-    for (const queued of session.transaction?.queue ?? []) {
-      const queuedSpec = this.resolve(queued, session);
-      if (!(queuedSpec instanceof CommandError) && queuedSpec.flags.includes(flag)) return true;
-    }
-    return false;
   }
 
   /** Looks up the spec (descending into subcommands) and applies the checks every door shares. */
