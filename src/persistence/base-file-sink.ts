@@ -36,7 +36,8 @@ export class BaseFileSink implements SnapshotSink {
     return this.failure !== undefined;
   }
 
-  write(chunk: Buffer): void {
+  /** Queues `chunk`; `written` lets the encoder reuse the chunk's buffer once the append is over. */
+  write(chunk: Buffer, written?: () => void): void {
     this.position += chunk.length;
     this.queuedBytes += chunk.length;
     this.tail = this.tail
@@ -46,6 +47,7 @@ export class BaseFileSink implements SnapshotSink {
       })
       .finally(() => {
         this.queuedBytes -= chunk.length;
+        written?.();
       });
   }
 
